@@ -1,0 +1,4 @@
+/** Implementations of the http providers, loaded only when a step runs. */
+import type { Provider } from '../provider.js';
+
+export const providers: Readonly<Record<string, Provider<any>>> = {};

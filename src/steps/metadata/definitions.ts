@@ -1,0 +1,4 @@
+/** Parameter schemas and outputs of the metadata providers (docs/providers.md). */
+import type { ProviderDefinition } from '../definition.js';
+
+export const definitions: readonly ProviderDefinition[] = [];
