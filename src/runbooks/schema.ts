@@ -41,6 +41,8 @@ export const AwsSettings = z.strictObject({
     .optional(),
   /** Path-style S3 addressing for S3-compatible stores. */
   forcePathStyle: z.boolean().optional(),
+  /** A local emulator (the sandbox): fixed dummy credentials, loopback endpoints only. */
+  emulated: z.boolean().optional(),
   /** Static credentials, only as `${ENV_VAR}` references. */
   accessKeyId: z.string().optional(),
   secretAccessKey: z.string().optional(),

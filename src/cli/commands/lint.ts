@@ -1,8 +1,28 @@
-import { OperatorError } from '../../errors.js';
-import type { CliIO } from '../io.js';
+/** `runbook lint [FILE]`: every problem as `FILE:LINE:COL path: message`; exit 0 clean, 2 otherwise. */
+import { resolve } from 'node:path';
+import { ExitCode } from '../../exit-codes.js';
+import { formatProblem, analyzeRunbooksText } from '../../runbooks/lint.js';
+import { readRunbooksText } from '../../runbooks/load.js';
+import { writeLine, type CliIO } from '../io.js';
+import { runbooksFileLabel } from '../runbooks-file.js';
 import type { ParsedCommand } from '../spec.js';
 
-/** Not built yet: see the README's command tour. */
-export async function run(_command: ParsedCommand, _io: CliIO): Promise<number> {
-  throw new OperatorError('"runbook lint" is not built yet; see the README for what works today');
+export async function run(command: ParsedCommand, io: CliIO): Promise<number> {
+  const given = command.positionals[0];
+  const path = given === undefined ? command.file : resolve(io.cwd, given);
+  const label = given ?? runbooksFileLabel(command, io);
+  const text = readRunbooksText(path, label);
+  const { problems, file } = analyzeRunbooksText(text, label);
+  if (problems.length === 0 && file) {
+    const steps = file.runbooks.reduce((total, runbook) => total + runbook.sections.reduce((sum, section) => sum + section.steps.length, 0), 0);
+    writeLine(io.stdout, `${label}: ok (${plural(file.runbooks.length, 'runbook')}, ${plural(steps, 'step')})`);
+    return ExitCode.ok;
+  }
+  io.stdout.write(problems.map((problem) => `${formatProblem(problem)}\n`).join(''));
+  writeLine(io.stderr, `${plural(problems.length, 'problem')} in ${label}`);
+  return ExitCode.usage;
+}
+
+function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
 }

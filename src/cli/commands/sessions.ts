@@ -1,8 +1,59 @@
-import { OperatorError } from '../../errors.js';
-import type { CliIO } from '../io.js';
+import { defaultLockOptions } from '../../state/lock.js';
+import { openExistingStore } from '../../state/open-store.js';
+import { currentHost } from '../../state/operator.js';
+import { listSessions, type SessionSummary } from '../../state/sessions.js';
+import { writeLine, type CliIO } from '../io.js';
 import type { ParsedCommand } from '../spec.js';
 
-/** Not built yet: see the README's command tour. */
-export async function run(_command: ParsedCommand, _io: CliIO): Promise<number> {
-  throw new OperatorError('"runbook sessions" is not built yet; see the README for what works today');
+/** `runbook sessions [--json] [--all]`: sessions newest first, with their status. */
+export async function run(command: ParsedCommand, io: CliIO): Promise<number> {
+  const all = command.options.all === true;
+  const store = openExistingStore(command.db);
+  let sessions: SessionSummary[] = [];
+  try {
+    if (store) sessions = listSessions(store, defaultLockOptions(currentHost()), { all });
+  } finally {
+    store?.close();
+  }
+  if (command.options.json === true) {
+    const shaped = sessions.map(({ id, runbook, env, drill, status, operator, startedAt, lastEventAt, currentStep }) => ({
+      id,
+      runbook,
+      env,
+      drill,
+      status,
+      operator,
+      startedAt,
+      lastEventAt,
+      currentStep,
+    }));
+    writeLine(io.stdout, JSON.stringify({ sessions: shaped }, null, 2));
+    return 0;
+  }
+  if (sessions.length === 0) {
+    writeLine(io.stdout, all ? 'No sessions yet.' : 'No open sessions (use --all to include completed and aborted ones).');
+    return 0;
+  }
+  const header = ['ID', 'STATUS', 'RUNBOOK', 'ENV', 'OPERATOR', 'STARTED', 'LAST EVENT', 'STEP'];
+  const rows = sessions.map((session) => [
+    session.id,
+    session.status + (session.heldBy ? ` (pid ${session.heldBy.pid})` : ''),
+    session.runbook,
+    session.env + (session.drill ? ' (drill)' : ''),
+    session.operator,
+    shortTime(session.startedAt),
+    shortTime(session.lastEventAt),
+    session.currentStep ?? '',
+  ]);
+  const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]!.length)));
+  for (const row of [header, ...rows]) writeLine(io.stdout, row.map((value, column) => value.padEnd(widths[column]!)).join('  ').trimEnd());
+  if (sessions.some((session) => session.status === 'interrupted')) {
+    writeLine(io.stdout, '', );
+    writeLine(io.stdout, 'Resume one with "runbook resume <id>" (any unique prefix of the id will do).');
+  }
+  return 0;
+}
+
+function shortTime(iso: string): string {
+  return iso.replace('T', ' ').replace(/\.\d+Z$/, 'Z');
 }

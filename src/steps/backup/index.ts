@@ -1,4 +1,7 @@
 /** Implementations of the backup providers, loaded only when a step runs. */
 import type { Provider } from '../provider.js';
+import { backupStatus } from './status.js';
 
-export const providers: Readonly<Record<string, Provider<any>>> = {};
+export const providers: Readonly<Record<string, Provider<any>>> = {
+  'backup.status': backupStatus,
+};

@@ -1,4 +1,10 @@
 /** Implementations of the shell providers, loaded only when a step runs. */
 import type { Provider } from '../provider.js';
+import { pgbackrestInfo, walgBackups } from './backup-checks.js';
+import { shellRun } from './run.js';
 
-export const providers: Readonly<Record<string, Provider<any>>> = {};
+export const providers: Readonly<Record<string, Provider<any>>> = {
+  'shell.run': shellRun,
+  'shell.pgbackrestInfo': pgbackrestInfo,
+  'shell.walgBackups': walgBackups,
+};

@@ -1,0 +1,83 @@
+/**
+ * Loads the runbooks file every command works from: read, lint, validate, and resolve the
+ * environment's relative paths against the file's directory. Anything wrong is a ConfigError
+ * listing every lint problem, never a YAML or zod exception.
+ */
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { dirname, isAbsolute, resolve } from 'node:path';
+import { ConfigError } from '../errors.js';
+import { analyzeRunbooksText, formatProblem } from './lint.js';
+import type { Environment, RunbooksFile } from './schema.js';
+
+/** A validated runbooks file with the text and hash a session pins itself to. */
+export interface LoadedRunbooks {
+  readonly file: RunbooksFile;
+  /** Absolute path of the file. */
+  readonly path: string;
+  readonly text: string;
+  /** `sha256:<hex>` of the text. */
+  readonly hash: string;
+}
+
+/** Reads the file's text; a missing or unreadable file is a ConfigError saying what to do. */
+export function readRunbooksText(path: string, label: string = path): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new ConfigError(`runbooks file not found: ${label}; pass --file or set RUNBOOK_FILE`);
+    if (code === 'EISDIR') throw new ConfigError(`${label} is a directory, not a runbooks file; pass --file with the YAML file`);
+    throw new ConfigError(`cannot read runbooks file ${label}: ${(error as Error).message}`);
+  }
+}
+
+/** `sha256:<hex>` of a runbooks file's text. */
+export function runbooksHash(text: string): string {
+  return `sha256:${createHash('sha256').update(text).digest('hex')}`;
+}
+
+/**
+ * Loads and validates the runbooks file at `path`. Throws ConfigError whose details are every
+ * lint line (`FILE:LINE:COL path: message`). `label` is how to name the file in messages.
+ */
+export function loadRunbooksFile(path: string, label: string = path): LoadedRunbooks {
+  const absolute = resolve(path);
+  const text = readRunbooksText(absolute, label);
+  return parseRunbooksText(text, absolute, label);
+}
+
+/** Validates runbooks text as if read from `path` (relative environment paths resolve against its directory). */
+export function parseRunbooksText(text: string, path: string, label: string = path): LoadedRunbooks {
+  const { problems, file } = analyzeRunbooksText(text, label);
+  if (!file) {
+    const count = problems.length === 1 ? '1 problem' : `${problems.length} problems`;
+    throw new ConfigError(`runbooks file ${label} has ${count}; fix ${problems.length === 1 ? 'it' : 'them'} (runbook lint ${label} lists them)`, problems.map(formatProblem));
+  }
+  const absolute = resolve(path);
+  return { file: withAbsolutePaths(file, dirname(absolute)), path: absolute, text, hash: runbooksHash(text) };
+}
+
+function withAbsolutePaths(file: RunbooksFile, directory: string): RunbooksFile {
+  const absolute = (value: string | undefined) =>
+    value === undefined || isAbsolute(value) || value.startsWith('${') || value.startsWith('~') ? value : resolve(directory, value);
+  const environments: Record<string, Environment> = {};
+  for (const [name, environment] of Object.entries(file.environments)) {
+    const postgres = Object.fromEntries(
+      Object.entries(environment.postgres).map(([connection, settings]) => [
+        connection,
+        { ...settings, ...defined('dataDir', absolute(settings.dataDir)), ...defined('binDir', absolute(settings.binDir)) },
+      ]),
+    );
+    const backup =
+      environment.backup?.tool === 'pg_basebackup'
+        ? { ...environment.backup, baseBackupDir: absolute(environment.backup.baseBackupDir)!, walArchiveDir: absolute(environment.backup.walArchiveDir)! }
+        : environment.backup;
+    environments[name] = { ...environment, postgres, ...(backup ? { backup } : {}) };
+  }
+  return { ...file, environments };
+}
+
+function defined<K extends string>(key: K, value: string | undefined): Partial<Record<K, string>> {
+  return value === undefined ? {} : ({ [key]: value } as Record<K, string>);
+}

@@ -1,0 +1,118 @@
+/**
+ * Lint of templates: every `${{ … }}` in a runbook must name a declared input, an earlier step's
+ * real output, a field every environment has, or a session field; and none may sit inside SQL.
+ */
+import { findTemplates, sessionFields, type TemplateReference } from './templates.js';
+import { hasPath, asRecord } from './loose.js';
+import { applicableEnvironments, quoteList, type LintContext, type RunbookInfo, type StepInfo } from './lint-context.js';
+import type { PathSegment } from './yaml-positions.js';
+
+/** Outputs that `${{ steps.ID.outputs.NAME }}` may name for a step; undefined when unknown (bad provider). */
+export function stepOutputs(step: StepInfo, context: LintContext): readonly string[] | undefined {
+  if (step.kind === 'input') return ['value', 'label'];
+  if (step.kind === 'manual') return [];
+  return step.uses ? context.providers.get(step.uses)?.outputs : undefined;
+}
+
+/** Checks every template of one runbook: input defaults, section texts and steps. */
+export function checkRunbookTemplates(context: LintContext, runbook: RunbookInfo): void {
+  const inputs = Object.keys(asRecord(runbook.value.inputs) ?? {});
+  const steps = new Map<string, StepInfo>();
+  for (const step of runbook.steps) if (step.id !== undefined && !steps.has(step.id)) steps.set(step.id, step);
+
+  const scope = { context, inputs, steps };
+  scan(scope, runbook.value.inputs, [...runbook.path, 'inputs'], 0, undefined);
+  const sections = Array.isArray(runbook.value.sections) ? runbook.value.sections : [];
+  sections.forEach((section, index) => {
+    const text = asRecord(section)?.do;
+    scan(scope, text, [...runbook.path, 'sections', index, 'do'], runbook.sectionStarts[index] ?? 0, undefined);
+  });
+  for (const step of runbook.steps) scan(scope, step.value, step.path, step.index, step);
+}
+
+interface Scope {
+  readonly context: LintContext;
+  readonly inputs: readonly string[];
+  readonly steps: ReadonlyMap<string, StepInfo>;
+}
+
+/** Walks every string under `value`; `path` is extended in place (and copied only for a template) to keep large files fast. */
+function scan(scope: Scope, value: unknown, path: readonly PathSegment[], current: number, step: StepInfo | undefined): void {
+  const walk = (item: unknown, trail: PathSegment[]): void => {
+    if (typeof item === 'string') {
+      if (item.includes('${{')) checkString(scope, item, [...trail], current, step);
+    } else if (Array.isArray(item)) {
+      for (let index = 0; index < item.length; index++) {
+        trail.push(index);
+        walk(item[index], trail);
+        trail.pop();
+      }
+    } else if (item && typeof item === 'object') {
+      for (const key in item) {
+        trail.push(key);
+        walk((item as Record<string, unknown>)[key], trail);
+        trail.pop();
+      }
+    }
+  };
+  walk(value, [...path]);
+}
+
+function checkString(scope: Scope, text: string, path: readonly PathSegment[], current: number, step: StepInfo | undefined): void {
+  const { context } = scope;
+  const report = (start: number, message: string) => {
+    const occurrence = text.slice(0, start).split('${{').length - 1;
+    context.report(context.source.template(path, occurrence), path, message);
+  };
+  const { references, errors } = findTemplates(text);
+  for (const error of errors) report(error.start, error.message);
+
+  const inSql = path[path.length - 1] === 'sql' && path[path.length - 2] === 'with';
+  for (const reference of references) {
+    if (inSql) {
+      report(reference.start, `template ${reference.text} inside SQL: pass values as params: [...] and refer to them as $1`);
+      continue;
+    }
+    const problem = referenceProblem(scope, reference, current, step);
+    if (problem) report(reference.start, problem);
+  }
+}
+
+function referenceProblem(scope: Scope, reference: TemplateReference, current: number, step: StepInfo | undefined): string | undefined {
+  const { path, text } = reference;
+  switch (reference.namespace) {
+    case 'inputs': {
+      if (path.length !== 1) return `malformed template ${text}: write \${{ inputs.NAME }}`;
+      if (scope.inputs.includes(path[0]!)) return undefined;
+      const declared = scope.inputs.length > 0 ? ` (declared: ${scope.inputs.join(', ')})` : '';
+      return `unknown input "${path[0]}" in ${text}: declare it under the runbook's inputs:${declared}`;
+    }
+    case 'steps':
+      return stepReferenceProblem(scope, reference, current, step);
+    case 'env': {
+      if (path.length === 1 && path[0] === 'name') return undefined;
+      const lacking = applicableEnvironments(scope.context, step).filter((environment) => !hasPath(environment.value, path)).map((e) => e.name);
+      if (lacking.length === 0) return undefined;
+      const subject = lacking.length === 1 ? `environment ${quoteList(lacking)} has` : `environments ${quoteList(lacking)} have`;
+      return `${subject} no "${path.join('.')}" (used by ${text}); add it to every environment`;
+    }
+    case 'session':
+      if (path.length === 1 && (sessionFields as readonly string[]).includes(path[0]!)) return undefined;
+      return `unknown session field in ${text}: use one of ${sessionFields.join(', ')}`;
+  }
+}
+
+function stepReferenceProblem(scope: Scope, reference: TemplateReference, current: number, step: StepInfo | undefined): string | undefined {
+  const { path, text } = reference;
+  if (path.length !== 3 || path[1] !== 'outputs') return `malformed template ${text}: write \${{ steps.STEP.outputs.NAME }}`;
+  const [id, , output] = path as [string, string, string];
+  const target = scope.steps.get(id);
+  if (!target) return `unknown step "${id}" in ${text}: no step of this runbook has that id`;
+  if (step && target.index === step.index) return `${text}: a step cannot use its own outputs`;
+  if (target.index >= current) return `step "${id}" comes later in the runbook; ${text} may only use outputs of earlier steps`;
+  const outputs = stepOutputs(target, scope.context);
+  if (outputs === undefined || outputs.includes(output)) return undefined;
+  if (target.kind === 'manual') return `step "${id}" is a manual step and has no outputs (used by ${text})`;
+  const source = target.kind === 'input' ? 'input step' : `provider ${target.uses}`;
+  return `step "${id}" (${source}) has no output "${output}"; its outputs: ${outputs.join(', ')}`;
+}

@@ -1,0 +1,199 @@
+/**
+ * Turns zod issues into lint problems phrased for someone editing YAML: each points at the
+ * offending key or value, and a missing field points at the mapping that should hold it.
+ */
+import type { z } from 'zod';
+import { type PathSegment, type Position, type SourceMap } from './yaml-positions.js';
+import { valueAt } from './loose.js';
+
+/** A problem found in the runbooks file, before the file name is attached. */
+export interface FoundProblem {
+  readonly position: Position;
+  readonly path: readonly PathSegment[];
+  readonly message: string;
+}
+
+/**
+ * Problems for the issues of `schema.safeParse(data)`, where `data` sits at `base` inside the
+ * document. `ignore` drops issues whose value is not known yet (e.g. it holds a template).
+ */
+export function issueProblems(
+  issues: readonly z.core.$ZodIssue[],
+  schema: z.ZodType,
+  data: unknown,
+  base: readonly PathSegment[],
+  source: SourceMap,
+  ignore: (issue: z.core.$ZodIssue) => boolean = () => false,
+): FoundProblem[] {
+  const problems: FoundProblem[] = [];
+  for (const issue of issues) {
+    if (ignore(issue)) continue;
+    const local = issue.path.filter((segment): segment is PathSegment => typeof segment !== 'symbol');
+    const path = [...base, ...local];
+    const value = valueAt(data, local);
+    const at = (position: Position, where: readonly PathSegment[], message: string) =>
+      problems.push({ position, path: where, message });
+
+    const missing = value === undefined && local.length > 0 && valueAt(data, local.slice(0, -1)) !== undefined;
+    if (missing && (issue.code === 'invalid_type' || issue.code === 'invalid_value' || issue.code === 'invalid_union')) {
+      at(source.parent(path), path.slice(0, -1), `missing required field "${String(path[path.length - 1])}"`);
+      continue;
+    }
+
+    switch (issue.code) {
+      case 'unrecognized_keys': {
+        const known = knownKeys(schema, data, local);
+        for (const key of issue.keys) {
+          at(source.key([...path, key]), [...path, key], `unknown field "${key}"${suggestion(key, known)}`);
+        }
+        break;
+      }
+      case 'invalid_type':
+        at(source.value(path), path, `expected ${describeExpected(issue.expected)}, got ${describeValue(value)}`);
+        break;
+      case 'invalid_value':
+        at(source.value(path), path, `expected ${oneOf(issue.values)}, got ${describeValue(value)}`);
+        break;
+      case 'invalid_union':
+        if ('discriminator' in issue && issue.discriminator !== undefined) {
+          const options = (issue as { options?: readonly unknown[] }).options ?? [];
+          at(source.value(path), path, `expected ${oneOf(options)}, got ${describeValue(value)}`);
+        } else {
+          const expected = [...new Set(issue.errors.flatMap((branch) => branch.map((inner) => expectedOf(inner))))].filter(Boolean);
+          at(source.value(path), path, `expected ${expected.length > 0 ? expected.join(' or ') : 'another value'}, got ${describeValue(value)}`);
+        }
+        break;
+      case 'invalid_key':
+        at(source.key(path), path, `invalid name "${String(path[path.length - 1])}": ${issue.issues[0]?.message ?? issue.message}`);
+        break;
+      case 'invalid_format':
+        at(source.value(path), path, `${issue.message}${typeof value === 'string' ? `, got "${value}"` : ''}`);
+        break;
+      default:
+        at(source.value(path), path, issue.message);
+    }
+  }
+  return problems;
+}
+
+function expectedOf(issue: z.core.$ZodIssue): string {
+  if (issue.code === 'invalid_type') return describeExpected(issue.expected);
+  if (issue.code === 'invalid_value') return oneOf(issue.values);
+  return '';
+}
+
+function describeExpected(expected: string): string {
+  switch (expected) {
+    case 'object':
+      return 'a mapping';
+    case 'array':
+      return 'a list';
+    case 'string':
+      return 'text';
+    case 'number':
+      return 'a number';
+    case 'boolean':
+      return 'true or false';
+    default:
+      return expected;
+  }
+}
+
+/** A value as the YAML author wrote it, for "got …". */
+export function describeValue(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  if (value === null) return 'an empty value';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object') return 'a mapping';
+  if (typeof value === 'string') return `"${value.length > 60 ? `${value.slice(0, 57)}...` : value}"`;
+  return `${typeof value === 'number' ? 'the number' : 'the value'} ${String(value)}`;
+}
+
+function oneOf(values: readonly unknown[]): string {
+  const shown = values.map((value) => (typeof value === 'string' ? `"${value}"` : String(value)));
+  return shown.length === 1 ? shown[0]! : `one of ${shown.join(', ')}`;
+}
+
+function suggestion(key: string, known: readonly string[]): string {
+  if (known.length === 0) return '';
+  const close = known
+    .map((candidate) => ({ candidate, distance: editDistance(key.toLowerCase(), candidate.toLowerCase()) }))
+    .filter(({ distance }) => distance <= Math.max(1, Math.floor(key.length / 3)))
+    .sort((a, b) => a.distance - b.distance)[0];
+  return close ? ` (did you mean "${close.candidate}"?)` : `; allowed here: ${known.join(', ')}`;
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    previous = current;
+  }
+  return previous[b.length]!;
+}
+
+interface Def {
+  readonly type: string;
+  readonly shape?: Record<string, z.ZodType>;
+  readonly innerType?: z.ZodType;
+  readonly in?: z.ZodType;
+  readonly element?: z.ZodType;
+  readonly valueType?: z.ZodType;
+  readonly options?: readonly z.ZodType[];
+  readonly discriminator?: string;
+}
+
+function defOf(schema: z.ZodType): Def {
+  return (schema as unknown as { _zod: { def: Def } })._zod.def;
+}
+
+/** The field names the schema allows for the mapping at `path` of `data` (for "did you mean"). */
+function knownKeys(schema: z.ZodType, data: unknown, path: readonly PathSegment[]): string[] {
+  let current: z.ZodType | undefined = schema;
+  for (let depth = 0; current && depth <= path.length; depth++) {
+    current = unwrap(current, valueAt(data, path.slice(0, depth)));
+    if (!current || depth === path.length) break;
+    const def = defOf(current);
+    const segment = path[depth]!;
+    if (def.type === 'object') current = def.shape?.[String(segment)];
+    else if (def.type === 'array') current = def.element;
+    else if (def.type === 'record') current = def.valueType;
+    else current = undefined;
+  }
+  if (!current) return [];
+  const def = defOf(current);
+  return def.type === 'object' && def.shape ? Object.keys(def.shape) : [];
+}
+
+function unwrap(schema: z.ZodType, value: unknown): z.ZodType | undefined {
+  let current: z.ZodType | undefined = schema;
+  for (let guard = 0; current && guard < 20; guard++) {
+    const def = defOf(current);
+    if (def.innerType && ['optional', 'default', 'nullable', 'prefault', 'readonly', 'catch'].includes(def.type)) {
+      current = def.innerType;
+    } else if (def.type === 'pipe' && def.in) {
+      current = def.in;
+    } else if (def.type === 'union' && def.options) {
+      const objects = def.options.filter((option) => defOf(unwrap(option, value) ?? option).type === 'object');
+      const chosen = def.discriminator
+        ? objects.find((option) => matchesDiscriminator(option, def.discriminator!, value))
+        : objects.length === 1
+          ? objects[0]
+          : undefined;
+      return chosen ? unwrap(chosen, value) : undefined;
+    } else {
+      return current;
+    }
+  }
+  return current;
+}
+
+function matchesDiscriminator(option: z.ZodType, discriminator: string, value: unknown): boolean {
+  const field = defOf(option).shape?.[discriminator];
+  if (!field || typeof value !== 'object' || value === null) return false;
+  const values = (field as unknown as { _zod: { values?: Set<unknown> } })._zod.values;
+  return values?.has((value as Record<string, unknown>)[discriminator]) ?? false;
+}

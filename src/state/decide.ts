@@ -1,0 +1,369 @@
+/**
+ * The command layer: given the folded state and a command, the events to append or a typed
+ * refusal. Pure, so every rule is testable as given-events / when-command / then-events.
+ * Providers run outside (src/state/session-service.ts); their results arrive here as commands.
+ */
+import { notApplicableReason } from '../runbooks/applicability.js';
+import type { Environment, Runbook } from '../runbooks/schema.js';
+import type { ActionPreview, Reconciliation, StepResult } from '../steps/provider.js';
+import { canonicalJson } from './canonical-json.js';
+import { newEvent, type EventData, type NewEvent } from './events.js';
+import type { SessionState, StepState } from './session-state.js';
+
+export type Command =
+  | {
+      readonly type: 'StartSession';
+      readonly started: EventData<'SessionStarted'>;
+      /** The environment as parsed, for `when:` and the protection rules. */
+      readonly environment: Environment;
+    }
+  | { readonly type: 'OpenStep'; readonly stepId: string }
+  | { readonly type: 'RecordCheck'; readonly stepId: string; readonly result: StepResult; readonly params: unknown; readonly durationMs: number }
+  | { readonly type: 'ProvideInput'; readonly stepId: string | null; readonly name: string | null; readonly value: unknown; readonly label?: string | null }
+  | { readonly type: 'RecordPreview'; readonly stepId: string; readonly params: unknown; readonly preview: ActionPreview; readonly durationMs: number }
+  | { readonly type: 'ConfirmAction'; readonly stepId: string; readonly typed: string }
+  | { readonly type: 'RecordIntent'; readonly stepId: string; readonly provider: string; readonly params: unknown; readonly idempotencyKey: string }
+  | { readonly type: 'RecordActionResult'; readonly stepId: string; readonly result: StepResult; readonly durationMs: number }
+  | { readonly type: 'RecordReconciliation'; readonly stepId: string; readonly outcome: EventData<'ActionReconciled'>['outcome']; readonly reconciliation: Reconciliation }
+  | {
+      readonly type: 'CompleteStep';
+      readonly stepId: string;
+      readonly note?: string | null;
+      readonly overrideReason?: string | null;
+      readonly drill?: EventData<'StepCompleted'>['drill'];
+    }
+  | { readonly type: 'SkipStep'; readonly stepId: string; readonly reason: string }
+  | { readonly type: 'AddNote'; readonly stepId: string | null; readonly text: string }
+  | { readonly type: 'Interrupt'; readonly reason: string }
+  | { readonly type: 'Resume'; readonly data: EventData<'SessionResumed'> }
+  | { readonly type: 'RecordTakeover'; readonly data: EventData<'LockTakenOver'> }
+  | { readonly type: 'CompleteSession'; readonly recoveryPoint?: string | null; readonly recoveryTarget?: string | null }
+  | { readonly type: 'AbortSession'; readonly reason: string };
+
+export type RefusalCode =
+  | 'already-started'
+  | 'not-started'
+  | 'session-ended'
+  | 'incident-required'
+  | 'drill-on-protected'
+  | 'unknown-step'
+  | 'not-in-session'
+  | 'wrong-kind'
+  | 'step-finished'
+  | 'in-flight'
+  | 'override-required'
+  | 'note-required'
+  | 'reason-required'
+  | 'not-skippable'
+  | 'input-missing'
+  | 'unknown-input'
+  | 'preview-required'
+  | 'confirmation-required'
+  | 'confirmation-mismatch'
+  | 'preview-stale'
+  | 'no-intent'
+  | 'action-not-run'
+  | 'steps-remaining';
+
+/** Why a command is not allowed, in words the operator can act on. */
+export interface Refusal {
+  readonly code: RefusalCode;
+  readonly message: string;
+}
+
+export type Decision = { readonly ok: true; readonly events: NewEvent[] } | { readonly ok: false; readonly refusal: Refusal };
+
+const accept = (...events: NewEvent[]): Decision => ({ ok: true, events });
+const refuse = (code: RefusalCode, message: string): Decision => ({ ok: false, refusal: { code, message } });
+
+/** Decides what a command means for the session: events to append, or a refusal. */
+export function decide(state: SessionState, command: Command): Decision {
+  if (command.type === 'StartSession') return decideStart(state, command);
+  if (state.status === 'new') return refuse('not-started', `session ${state.id} has not started`);
+  if (state.status !== 'open') {
+    return refuse('session-ended', `session ${state.id} is ${state.status}; nothing more can be recorded (export it with "runbook export ${state.id}")`);
+  }
+  switch (command.type) {
+    case 'AddNote':
+      if (!command.text.trim()) return refuse('note-required', 'a note needs some text');
+      if (command.stepId !== null && !state.steps[command.stepId]) return unknownStep(state, command.stepId);
+      return accept(newEvent('NoteAdded', command.stepId, { text: command.text }));
+    case 'Interrupt':
+      return accept(newEvent('SessionInterrupted', null, { reason: command.reason }));
+    case 'Resume':
+      return accept(newEvent('SessionResumed', null, command.data));
+    case 'RecordTakeover':
+      return accept(newEvent('LockTakenOver', null, command.data));
+    case 'AbortSession':
+      if (!command.reason.trim()) return refuse('reason-required', 'say why the session is aborted');
+      return accept(newEvent('SessionAborted', null, { reason: command.reason }));
+    case 'CompleteSession':
+      return decideCompleteSession(state, command);
+    case 'ProvideInput':
+      if (command.stepId === null) return decideRunbookInput(state, command);
+  }
+  return decideStepCommand(state, command);
+}
+
+function decideStart(state: SessionState, command: Extract<Command, { type: 'StartSession' }>): Decision {
+  if (state.status !== 'new') return refuse('already-started', `session ${state.id} already started`);
+  const { started, environment } = command;
+  if (environment.protected && started.drill) {
+    return refuse('drill-on-protected', `drills are refused on protected environment "${started.env}"; run the drill against staging or the sandbox`);
+  }
+  if (environment.protected && !started.incident?.trim()) {
+    return refuse('incident-required', `environment "${started.env}" is protected: give the incident reference with --incident REF`);
+  }
+  const runbook = started.runbook as Runbook;
+  const events: NewEvent[] = [newEvent('SessionStarted', null, started)];
+  // Steps that do not apply to this environment are skipped at once, with the reason recorded.
+  for (const section of runbook.sections) {
+    for (const step of section.steps) {
+      const reason = notApplicableReason(step, environment, started.env);
+      if (reason) events.push(newEvent('StepSkipped', step.id, { reason, automatic: true }));
+    }
+  }
+  return accept(...events);
+}
+
+function decideRunbookInput(state: SessionState, command: Extract<Command, { type: 'ProvideInput' }>): Decision {
+  const name = command.name;
+  if (name === null || !state.runbook?.inputs?.[name]) {
+    return refuse('unknown-input', `runbook "${state.runbook?.id}" has no input "${name}"`);
+  }
+  const secret = state.secretInputs.includes(name);
+  return accept(
+    newEvent('InputProvided', null, { name, value: secret ? '[redacted]' : command.value, label: null, secret }),
+  );
+}
+
+type StepCommand = Exclude<
+  Command,
+  { type: 'StartSession' | 'AddNote' | 'Interrupt' | 'Resume' | 'RecordTakeover' | 'AbortSession' | 'CompleteSession' }
+>;
+
+function decideStepCommand(state: SessionState, command: StepCommand): Decision {
+  const stepId = command.stepId!;
+  const step = state.steps[stepId];
+  if (!step) return unknownStep(state, stepId);
+  if (!state.order.includes(stepId)) {
+    return refuse('not-in-session', `step "${stepId}" comes before the section this session started at`);
+  }
+  const definition = findDefinition(state, stepId)!;
+  const finished = step.status === 'done' || step.status === 'skipped';
+
+  switch (command.type) {
+    case 'OpenStep':
+      if (step.status === 'in-flight') return inFlight(stepId);
+      return accept(newEvent('StepOpened', stepId, { attempt: step.opened + 1 }));
+
+    case 'RecordCheck': {
+      if (step.kind !== 'check' && step.kind !== 'wait') return wrongKind(step, 'run as a check');
+      if (finished) return refuse('step-finished', `step "${stepId}" is ${step.status}; open it again to re-run its check`);
+      const { result } = command;
+      const common = {
+        observed: result.observed ?? null,
+        expected: result.expected ?? null,
+        detail: result.detail,
+        durationMs: command.durationMs,
+        outputs: { ...result.outputs },
+        params: command.params ?? null,
+      };
+      return accept(
+        result.ok
+          ? newEvent('CheckPassed', stepId, common)
+          : newEvent('CheckFailed', stepId, { ...common, failure: result.failure ? { ...result.failure } : null }),
+      );
+    }
+
+    case 'ProvideInput': {
+      if (step.kind !== 'input') return wrongKind(step, 'given a value');
+      if (finished) return refuse('step-finished', `step "${stepId}" is ${step.status}`);
+      if (command.value === undefined || command.value === null || command.value === '') {
+        return refuse('input-missing', `step "${stepId}" needs a value`);
+      }
+      const secret = definition.input?.secret ?? false;
+      return accept(
+        newEvent('InputProvided', stepId, {
+          name: null,
+          value: secret ? '[redacted]' : command.value,
+          label: command.label ?? null,
+          secret,
+        }),
+      );
+    }
+
+    case 'RecordPreview':
+      if (step.kind !== 'action') return wrongKind(step, 'previewed');
+      if (finished) return refuse('step-finished', `step "${stepId}" is ${step.status}`);
+      if (step.status === 'in-flight') return inFlight(stepId);
+      return accept(
+        newEvent('ActionPreviewed', stepId, {
+          attempt: step.attempt,
+          params: command.params ?? null,
+          summary: command.preview.summary,
+          details: command.preview.details.map(({ label, value }) => ({ label, value })),
+          dryRun: command.preview.dryRun ? { ok: command.preview.dryRun.ok, detail: command.preview.dryRun.detail } : null,
+          confirmValue: command.preview.confirmValue ?? null,
+          durationMs: command.durationMs,
+        }),
+      );
+
+    case 'ConfirmAction': {
+      if (step.kind !== 'action') return wrongKind(step, 'confirmed');
+      if (step.status === 'in-flight') return inFlight(stepId);
+      if (!step.preview) return refuse('preview-required', `preview step "${stepId}" before confirming it`);
+      const required = requiredConfirmation(state, step);
+      if (required !== null && command.typed.trim() !== required) {
+        return refuse('confirmation-mismatch', `type "${required}" exactly to confirm step "${stepId}"`);
+      }
+      return accept(newEvent('ActionConfirmed', stepId, { attempt: step.attempt, typed: command.typed }));
+    }
+
+    case 'RecordIntent':
+      if (step.kind !== 'action') return wrongKind(step, 'run as an action');
+      if (finished) return refuse('step-finished', `step "${stepId}" is ${step.status}`);
+      if (step.status === 'in-flight') return inFlight(stepId);
+      if (!step.preview) return refuse('preview-required', `step "${stepId}" must be previewed before it runs`);
+      if (!step.confirmation) return refuse('confirmation-required', `step "${stepId}" must be confirmed before it runs`);
+      if (canonicalJson(step.preview.params) !== canonicalJson(command.params)) {
+        return refuse('preview-stale', `the values of step "${stepId}" changed since its preview; preview it again`);
+      }
+      return accept(
+        newEvent('ActionIntended', stepId, {
+          attempt: step.attempt,
+          provider: command.provider,
+          params: command.params ?? null,
+          idempotencyKey: command.idempotencyKey,
+        }),
+      );
+
+    case 'RecordActionResult': {
+      if (step.status !== 'in-flight' || !step.intent) return refuse('no-intent', `step "${stepId}" has no recorded intent to attach a result to`);
+      const { result } = command;
+      if (result.ok) {
+        return accept(
+          newEvent('ActionSucceeded', stepId, {
+            attempt: step.intent.attempt,
+            outputs: { ...result.outputs },
+            observed: result.observed ?? null,
+            detail: result.detail,
+            durationMs: command.durationMs,
+            artifacts: [...(result.artifacts ?? [])],
+          }),
+        );
+      }
+      return accept(
+        newEvent('ActionFailed', stepId, {
+          attempt: step.intent.attempt,
+          error: result.detail,
+          failure: result.failure ? { ...result.failure } : null,
+          outputs: { ...result.outputs },
+          durationMs: command.durationMs,
+        }),
+      );
+    }
+
+    case 'RecordReconciliation':
+      if (step.status !== 'in-flight' || !step.intent) return refuse('no-intent', `step "${stepId}" has no action in flight`);
+      return accept(
+        newEvent('ActionReconciled', stepId, {
+          attempt: step.intent.attempt,
+          idempotencyKey: step.intent.idempotencyKey,
+          outcome: command.outcome,
+          outputs: { ...(command.reconciliation.outputs ?? {}) },
+          detail: command.reconciliation.detail,
+        }),
+      );
+
+    case 'CompleteStep': {
+      if (finished) return refuse('step-finished', `step "${stepId}" is already ${step.status}`);
+      if (step.status === 'in-flight') return inFlight(stepId);
+      const override = command.overrideReason?.trim() || null;
+      const note = command.note?.trim() || null;
+      if (step.kind === 'manual' && definition.note === 'required' && !note) {
+        return refuse('note-required', `step "${stepId}" needs a note as evidence when it is marked done`);
+      }
+      if ((step.kind === 'check' || step.kind === 'wait') && step.status !== 'passed' && !override) {
+        const why = step.status === 'failed' ? 'its check failed' : 'its check has not passed';
+        return refuse('override-required', `step "${stepId}" cannot be completed: ${why}; re-run it, or give the reason for going on`);
+      }
+      if (step.kind === 'action' && step.status !== 'passed' && !override) {
+        return refuse('action-not-run', `step "${stepId}" has not run successfully; run it, or give the reason for going on`);
+      }
+      if (step.kind === 'input' && step.input === null) {
+        return refuse('input-missing', `step "${stepId}" needs a value before it is done`);
+      }
+      return accept(
+        newEvent('StepCompleted', stepId, { note, overrideReason: override, drill: command.drill ?? null }),
+      );
+    }
+
+    case 'SkipStep':
+      if (finished) return refuse('step-finished', `step "${stepId}" is already ${step.status}`);
+      if (step.status === 'in-flight') return inFlight(stepId);
+      if (!command.reason.trim()) return refuse('reason-required', `say why step "${stepId}" is skipped`);
+      if (definition.skippable === false) return refuse('not-skippable', `step "${stepId}" may not be skipped`);
+      return accept(newEvent('StepSkipped', stepId, { reason: command.reason.trim(), automatic: false }));
+  }
+}
+
+function decideCompleteSession(state: SessionState, command: Extract<Command, { type: 'CompleteSession' }>): Decision {
+  const remaining = state.order.filter((id) => {
+    const status = state.steps[id]!.status;
+    return status !== 'done' && status !== 'skipped';
+  });
+  if (remaining.length > 0) {
+    return refuse('steps-remaining', `steps not finished: ${remaining.join(', ')}; complete or skip them (with a reason) first`);
+  }
+  let drill: EventData<'SessionCompleted'>['drill'] = null;
+  if (state.drill) {
+    const ends = state.order
+      .map((id) => state.steps[id]!)
+      .find((step) => findDefinition(state, step.id)?.drill?.restoreEnds && step.status === 'done');
+    const failedSteps = state.order.filter((id) => {
+      const step = state.steps[id]!;
+      return step.overrideReason !== null || (step.status === 'skipped' && findDefinition(state, id)?.drill?.restoreEnds);
+    });
+    const endAt = ends?.completedAt ?? state.lastEventAt;
+    drill = {
+      rtoMs: state.startedAt && endAt ? Date.parse(endAt) - Date.parse(state.startedAt) : null,
+      recoveryPoint: command.recoveryPoint ?? null,
+      recoveryTarget: command.recoveryTarget ?? null,
+      failedSteps,
+      passed: failedSteps.length === 0,
+    };
+  }
+  return accept(newEvent('SessionCompleted', null, { drill }));
+}
+
+/**
+ * What the operator must type to confirm an action, or null when any answer will do: on a
+ * protected environment its `confirm` value (else its name), then the preview's own value (a row
+ * count) when it asks for one, separated by a space.
+ */
+export function requiredConfirmation(state: SessionState, step: StepState): string | null {
+  const parts: string[] = [];
+  if (state.protected) parts.push(String(state.environment.confirm ?? state.env));
+  if (step.preview?.confirmValue) parts.push(step.preview.confirmValue);
+  return parts.length > 0 ? parts.join(' ') : null;
+}
+
+function findDefinition(state: SessionState, stepId: string) {
+  for (const section of state.runbook?.sections ?? []) {
+    for (const step of section.steps) if (step.id === stepId) return step;
+  }
+  return undefined;
+}
+
+function unknownStep(state: SessionState, stepId: string): Decision {
+  return refuse('unknown-step', `runbook "${state.runbook?.id}" has no step "${stepId}"`);
+}
+
+function inFlight(stepId: string): Decision {
+  return refuse('in-flight', `step "${stepId}" has an action in flight; reconcile it first (its effect is looked up by its idempotency key)`);
+}
+
+function wrongKind(step: StepState, what: string): Decision {
+  return refuse('wrong-kind', `step "${step.id}" is a ${step.kind} step and cannot be ${what}`);
+}

@@ -1,0 +1,270 @@
+/**
+ * The event store: one SQLite file (WAL, synchronous=FULL) holding every session as an
+ * append-only stream with a unique (session_id, seq). An append returns only after its
+ * transaction is durable, so a caller may show a step as done once `append` returns.
+ */
+import Database from 'better-sqlite3';
+import { closeSync, chmodSync, existsSync, mkdirSync, openSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { OperatorError } from '../errors.js';
+import { canonicalJson, toPlainJson } from './canonical-json.js';
+import { validateEvent, type NewEvent, type RawEvent, type SessionEvent } from './events.js';
+import { eventHash, GENESIS_HASH } from './hash-chain.js';
+import { migrate } from './migrations.js';
+
+/** A session's row in the listing projection, kept in the same transaction as its events. */
+export interface SessionRow {
+  readonly id: string;
+  readonly runbook: string;
+  readonly env: string;
+  readonly drill: boolean;
+  readonly operator: string;
+  readonly startedAt: string;
+  readonly lastEventAt: string;
+  readonly lastSeq: number;
+  readonly lastHash: string;
+  /** open, completed or aborted (whether an open session is active depends on its lock). */
+  readonly state: 'open' | 'completed' | 'aborted';
+  readonly currentStep: string | null;
+}
+
+/** Another writer appended to the session since its state was read. */
+export class ConcurrentAppendError extends OperatorError {
+  constructor(sessionId: string, expected: number, actual: number) {
+    super(
+      `session ${sessionId} was changed by another process (expected to append after event ${expected}, the log is at ${actual}); reopen it with "runbook resume ${sessionId}"`,
+    );
+    this.name = 'ConcurrentAppendError';
+  }
+}
+
+export interface AppendOptions {
+  /** The seq of the last event the caller knows of (0 for a new session). */
+  readonly expectedLastSeq: number;
+  readonly actor: string;
+  /** ISO time of the append. */
+  readonly at: string;
+}
+
+interface EventRow {
+  seq: number;
+  at: string;
+  type: string;
+  step_id: string | null;
+  data: string;
+  actor: string;
+  prev_hash: string;
+  hash: string;
+}
+
+interface SessionDbRow {
+  id: string;
+  runbook: string;
+  env: string;
+  drill: number;
+  operator: string;
+  started_at: string;
+  last_event_at: string;
+  last_seq: number;
+  last_hash: string;
+  state: 'open' | 'completed' | 'aborted';
+  current_step: string | null;
+}
+
+/** Opens (creating when needed) the session database at `path`. */
+export function openEventStore(path: string): EventStore {
+  return new EventStore(path);
+}
+
+export class EventStore {
+  /** The underlying connection; the lock table lives in the same file. */
+  readonly db: Database.Database;
+  private readonly insertEvent: Database.Statement;
+  private readonly selectHead: Database.Statement;
+  private readonly selectEvents: Database.Statement;
+  private readonly insertSession: Database.Statement;
+  private readonly updateSession: Database.Statement;
+
+  constructor(readonly path: string) {
+    prepareFile(path);
+    try {
+      this.db = new Database(path);
+      this.db.pragma('busy_timeout = 10000');
+      this.db.pragma('journal_mode = WAL');
+      // FULL in WAL mode fsyncs the WAL on every commit: an acknowledged append survives power loss.
+      this.db.pragma('synchronous = FULL');
+      this.db.pragma('foreign_keys = ON');
+    } catch (error) {
+      throw new OperatorError(`cannot open the session database ${path}: ${(error as Error).message}; check the path and its permissions (--db or RUNBOOK_DB)`);
+    }
+    migrate(this.db);
+    this.insertEvent = this.db.prepare(
+      'INSERT INTO events (session_id, seq, at, type, step_id, data, actor, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    );
+    this.selectHead = this.db.prepare('SELECT last_seq, last_hash FROM sessions WHERE id = ?');
+    this.selectEvents = this.db.prepare(
+      'SELECT seq, at, type, step_id, data, actor, prev_hash, hash FROM events WHERE session_id = ? ORDER BY seq',
+    );
+    this.insertSession = this.db.prepare(
+      `INSERT INTO sessions (id, runbook, env, drill, operator, started_at, last_event_at, last_seq, last_hash, state, current_step)
+       VALUES (@id, @runbook, @env, @drill, @operator, @started_at, @last_event_at, @last_seq, @last_hash, @state, @current_step)`,
+    );
+    this.updateSession = this.db.prepare(
+      `UPDATE sessions SET last_event_at = @last_event_at, last_seq = @last_seq, last_hash = @last_hash, state = @state,
+       current_step = @current_step WHERE id = @id`,
+    );
+  }
+
+  /**
+   * Appends events to a session in one durable transaction and returns them as stored.
+   * Refuses when another writer appended since `expectedLastSeq` (two writers never both get seq N).
+   */
+  append(sessionId: string, events: readonly NewEvent[], options: AppendOptions): SessionEvent[] {
+    if (events.length === 0) return [];
+    const run = this.db.transaction((): SessionEvent[] => {
+      const head = this.selectHead.get(sessionId) as { last_seq: number; last_hash: string } | undefined;
+      const lastSeq = head?.last_seq ?? 0;
+      if (lastSeq !== options.expectedLastSeq) throw new ConcurrentAppendError(sessionId, options.expectedLastSeq, lastSeq);
+      if (!head && events[0]!.type !== 'SessionStarted') throw new Error(`session ${sessionId} does not exist`);
+      let prevHash = head?.last_hash ?? GENESIS_HASH;
+      let seq = lastSeq;
+      const stored: SessionEvent[] = [];
+      for (const event of events) {
+        seq++;
+        const data = toPlainJson(event.data);
+        const fields = { seq, at: options.at, type: event.type, stepId: event.stepId, data, actor: options.actor, prevHash };
+        const hash = eventHash(sessionId, fields);
+        this.insertEvent.run(sessionId, seq, options.at, event.type, event.stepId, canonicalJson(data), options.actor, prevHash, hash);
+        stored.push({ ...fields, hash } as SessionEvent);
+        prevHash = hash;
+      }
+      this.project(sessionId, head === undefined, stored);
+      return stored;
+    });
+    return run.immediate();
+  }
+
+  /** Every event of a session in order, validated. */
+  read(sessionId: string): SessionEvent[] {
+    return this.readRaw(sessionId).map(validateEvent);
+  }
+
+  /** Every stored row of a session in order, as it is (verification and export use these). */
+  readRaw(sessionId: string): RawEvent[] {
+    const rows = this.selectEvents.all(sessionId) as EventRow[];
+    const events: RawEvent[] = new Array(rows.length);
+    for (let index = 0; index < rows.length; index++) {
+      const row = rows[index]!;
+      let data: unknown;
+      try {
+        data = JSON.parse(row.data);
+      } catch {
+        data = row.data;
+      }
+      events[index] = {
+        seq: row.seq,
+        at: row.at,
+        type: row.type,
+        stepId: row.step_id,
+        data,
+        actor: row.actor,
+        prevHash: row.prev_hash,
+        hash: row.hash,
+      };
+    }
+    return events;
+  }
+
+  /** The listing projection of one session, or undefined. */
+  session(sessionId: string): SessionRow | undefined {
+    const row = this.db.prepare('SELECT * FROM sessions WHERE id = ?').get(sessionId) as SessionDbRow | undefined;
+    return row && toSessionRow(row);
+  }
+
+  /** Every session's projection, newest first. */
+  sessions(): SessionRow[] {
+    const rows = this.db.prepare('SELECT * FROM sessions ORDER BY started_at DESC, id DESC').all() as SessionDbRow[];
+    return rows.map(toSessionRow);
+  }
+
+  /** Ids starting with `prefix`. */
+  idsWithPrefix(prefix: string): string[] {
+    const escaped = prefix.replace(/[\\%_]/g, (c) => `\\${c}`);
+    const rows = this.db.prepare("SELECT id FROM sessions WHERE id LIKE ? ESCAPE '\\' ORDER BY id").all(`${escaped}%`) as { id: string }[];
+    return rows.map((row) => row.id);
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+
+  private project(sessionId: string, isNew: boolean, stored: readonly SessionEvent[]): void {
+    const last = stored[stored.length - 1]!;
+    let current = isNew ? undefined : this.session(sessionId);
+    let state: SessionRow['state'] = current?.state ?? 'open';
+    let currentStep = current?.currentStep ?? null;
+    for (const event of stored) {
+      if (event.type === 'SessionStarted') {
+        this.insertSession.run({
+          id: sessionId,
+          runbook: event.data.runbookId,
+          env: event.data.env,
+          drill: event.data.drill ? 1 : 0,
+          operator: event.data.operator,
+          started_at: event.at,
+          last_event_at: event.at,
+          last_seq: event.seq,
+          last_hash: event.hash,
+          state: 'open',
+          current_step: null,
+        });
+        current = this.session(sessionId);
+      }
+      if (event.type === 'StepOpened') currentStep = event.stepId;
+      if (event.type === 'SessionCompleted') state = 'completed';
+      if (event.type === 'SessionAborted') state = 'aborted';
+    }
+    this.updateSession.run({
+      id: sessionId,
+      last_event_at: last.at,
+      last_seq: last.seq,
+      last_hash: last.hash,
+      state,
+      current_step: currentStep,
+    });
+  }
+}
+
+function toSessionRow(row: SessionDbRow): SessionRow {
+  return {
+    id: row.id,
+    runbook: row.runbook,
+    env: row.env,
+    drill: row.drill === 1,
+    operator: row.operator,
+    startedAt: row.started_at,
+    lastEventAt: row.last_event_at,
+    lastSeq: row.last_seq,
+    lastHash: row.last_hash,
+    state: row.state,
+    currentStep: row.current_step,
+  };
+}
+
+/** Creates the directory (0700) and the file (0600) before SQLite does, so nobody else can read the log. */
+function prepareFile(path: string): void {
+  if (path === ':memory:') return;
+  const directory = dirname(path);
+  try {
+    if (!existsSync(directory)) {
+      mkdirSync(directory, { recursive: true, mode: 0o700 });
+      chmodSync(directory, 0o700);
+    }
+    if (!existsSync(path)) {
+      closeSync(openSync(path, 'a', 0o600));
+      chmodSync(path, 0o600);
+    }
+  } catch (error) {
+    throw new OperatorError(`cannot create the session database ${path}: ${(error as Error).message}; choose another place with --db or RUNBOOK_DB`);
+  }
+}

@@ -1,0 +1,118 @@
+/**
+ * The audit record every export format renders: the session's facts, its events exactly as
+ * stored (so a JSON export can be verified), the folded state, and a per-step summary.
+ */
+import { OperatorError } from '../../errors.js';
+import type { EventStore } from '../event-store.js';
+import { validateEvent, type RawEvent } from '../events.js';
+import { evolve, initialState, type SessionState } from '../session-state.js';
+
+export interface AuditSession {
+  readonly id: string;
+  readonly runbook: string;
+  readonly runbookTitle: string;
+  readonly env: string;
+  readonly drill: boolean;
+  readonly incident: string | null;
+  readonly operator: string;
+  readonly startedAt: string | null;
+  readonly endedAt: string | null;
+  readonly status: SessionState['status'];
+  readonly runbookHash: string | null;
+  readonly productVersion: string;
+  readonly lastSeq: number;
+  readonly lastHash: string | null;
+}
+
+export interface StepSummary {
+  readonly id: string;
+  readonly title: string;
+  readonly section: string;
+  readonly kind: string;
+  readonly status: 'done' | 'skipped' | 'failed' | 'in-flight' | 'open' | 'pending';
+  readonly durationMs: number | null;
+}
+
+export interface DrillSummary {
+  readonly rtoMs: number | null;
+  readonly recoveryPoint: string | null;
+  readonly recoveryTarget: string | null;
+  readonly passed: boolean | null;
+}
+
+export interface AuditRecord {
+  readonly session: AuditSession;
+  readonly events: readonly RawEvent[];
+  readonly state: SessionState;
+  readonly steps: readonly StepSummary[];
+  readonly drill: DrillSummary | null;
+}
+
+/** Reads and folds a session into its audit record. */
+export function loadAuditRecord(store: EventStore, sessionId: string): AuditRecord {
+  const events = store.readRaw(sessionId);
+  if (events.length === 0) throw new OperatorError(`session ${sessionId} has no events`);
+  return buildAuditRecord(sessionId, events);
+}
+
+/** Builds the record from a session's stored events. */
+export function buildAuditRecord(sessionId: string, events: readonly RawEvent[]): AuditRecord {
+  let state = initialState(sessionId);
+  for (const event of events) state = evolve(state, validateEvent(event));
+  const steps: StepSummary[] = state.order.map((id) => {
+    const step = state.steps[id]!;
+    const status: StepSummary['status'] =
+      step.status === 'done' || step.status === 'skipped' || step.status === 'failed' || step.status === 'in-flight' || step.status === 'pending'
+        ? step.status
+        : 'open';
+    return { id, title: step.title, section: step.sectionId, kind: step.kind, status, durationMs: step.durationMs };
+  });
+  const completion = state.completion?.drill;
+  const drill: DrillSummary | null = state.drill
+    ? {
+        rtoMs: completion?.rtoMs ?? null,
+        recoveryPoint: completion?.recoveryPoint ?? lastDrillValue(state, 'recoveryPoint'),
+        recoveryTarget: completion?.recoveryTarget ?? lastDrillValue(state, 'recoveryTarget'),
+        passed: completion ? completion.passed : null,
+      }
+    : null;
+  return {
+    session: {
+      id: sessionId,
+      runbook: state.runbook?.id ?? '',
+      runbookTitle: state.runbook?.title ?? '',
+      env: state.env,
+      drill: state.drill,
+      incident: state.incident,
+      operator: state.operator,
+      startedAt: state.startedAt,
+      endedAt: state.endedAt,
+      status: state.status,
+      runbookHash: state.runbookHash,
+      productVersion: state.productVersion,
+      lastSeq: state.lastSeq,
+      lastHash: state.lastHash,
+    },
+    events,
+    state,
+    steps,
+    drill,
+  };
+}
+
+function lastDrillValue(state: SessionState, key: 'recoveryPoint' | 'recoveryTarget'): string | null {
+  let found: string | null = null;
+  for (const id of state.order) found = state.steps[id]!.drill?.[key] ?? found;
+  return found;
+}
+
+/** A duration for people: 850 ms, 12.3 s, 4 min 05 s, 1 h 02 min. */
+export function formatDuration(ms: number | null | undefined): string {
+  if (ms === null || ms === undefined || !Number.isFinite(ms)) return '';
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  const seconds = ms / 1000;
+  if (seconds < 60) return `${seconds.toFixed(1)} s`;
+  const minutes = Math.floor(seconds / 60);
+  if (minutes < 60) return `${minutes} min ${String(Math.round(seconds % 60)).padStart(2, '0')} s`;
+  return `${Math.floor(minutes / 60)} h ${String(minutes % 60).padStart(2, '0')} min`;
+}

@@ -1,0 +1,68 @@
+/**
+ * The Markdown audit record: an incident timeline (time, step, result, actor, duration), then
+ * per-step details, notes, and for drills the RTO and recovery point.
+ */
+import { notesOf } from '../session-state.js';
+import { formatDuration, type AuditRecord } from './audit-record.js';
+import { describeEvent } from './describe-event.js';
+import { stepDetails } from './step-details.js';
+
+/** Renders the record as Markdown. */
+export function renderMarkdown(record: AuditRecord): string {
+  const { session, state } = record;
+  const out: string[] = [];
+  out.push(`# ${cell(session.runbookTitle || session.runbook)}: session ${session.id}`, '');
+  const facts: [string, string][] = [
+    ['Runbook', `${session.runbook} (${session.runbookHash ?? 'no hash'})`],
+    ['Environment', session.env],
+    ['Drill', session.drill ? 'yes' : 'no'],
+    ['Incident', session.incident ?? '—'],
+    ['Operator', session.operator],
+    ['Started', session.startedAt ?? ''],
+    ['Ended', session.endedAt ?? '—'],
+    ['Status', session.status],
+    ['Events', `${record.events.length} (head ${session.lastHash ?? ''})`],
+    ['runbook version', session.productVersion],
+  ];
+  for (const [label, value] of facts) out.push(`- **${label}:** ${cell(value)}`);
+  out.push('', `Check this record against tampering with \`runbook verify ${session.id}\` (or \`runbook verify\` on its JSON export).`, '');
+
+  if (record.drill) {
+    out.push('## Drill result', '');
+    out.push(`- **RTO (start to restore end):** ${formatDuration(record.drill.rtoMs) || 'not reached'}`);
+    out.push(`- **Recovery point reached:** ${cell(record.drill.recoveryPoint ?? 'not recorded')}`);
+    out.push(`- **Recovery target:** ${cell(record.drill.recoveryTarget ?? 'not recorded')}`);
+    out.push(`- **Result:** ${record.drill.passed === null ? 'not finished' : record.drill.passed ? 'passed' : 'FAILED'}`, '');
+  }
+
+  out.push('## Timeline', '', '| # | time | step | result | actor | duration |', '|---:|---|---|---|---|---:|');
+  for (const event of record.events) {
+    const line = describeEvent(event);
+    out.push(`| ${event.seq} | ${event.at} | ${cell(event.stepId ?? '')} | ${cell(line.result)} | ${cell(event.actor)} | ${formatDuration(line.durationMs)} |`);
+  }
+  out.push('');
+
+  out.push('## Steps', '');
+  for (const id of state.order) {
+    const step = state.steps[id]!;
+    out.push(`### ${cell(step.title)} (\`${id}\`, ${step.kind}, section \`${step.sectionId}\`)`, '');
+    for (const row of stepDetails(state, step)) {
+      if (row.block) out.push(`- **${row.label}:**`, '', '  ```json', ...row.value.split('\n').map((text) => `  ${text}`), '  ```', '');
+      else out.push(`- **${row.label}:** ${cell(row.value)}`);
+    }
+    out.push('');
+  }
+
+  const sessionNotes = notesOf(state, null);
+  if (sessionNotes.length > 0) {
+    out.push('## Notes', '');
+    for (const note of sessionNotes) out.push(`- ${note.at} ${cell(note.actor)}: ${cell(note.text)}`);
+    out.push('');
+  }
+  return `${out.join('\n')}\n`;
+}
+
+/** Text safe inside a Markdown table cell or list item. */
+function cell(text: string): string {
+  return text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ').replace(/</g, '&lt;');
+}

@@ -1,0 +1,141 @@
+/**
+ * One process drives a session at a time. The lock is a row in the session database, taken in a
+ * write transaction so two processes racing for it cannot both win. A lock whose process is gone
+ * (same host, pid not running) or whose heartbeat is older than a bound is taken over.
+ */
+import { randomUUID } from 'node:crypto';
+import { OperatorError } from '../errors.js';
+import type { EventStore } from './event-store.js';
+
+/** Who holds a session's lock. */
+export interface LockHolder {
+  readonly pid: number;
+  readonly host: string;
+  readonly since: string;
+  readonly heartbeatAt: string;
+}
+
+export interface LockOptions {
+  readonly pid: number;
+  readonly host: string;
+  readonly now: () => Date;
+  /** A heartbeat older than this means the holder is gone (another host, a hung or reused pid). */
+  readonly staleAfterMs: number;
+  /** How often the holder refreshes its heartbeat. */
+  readonly heartbeatMs: number;
+  /** Whether a process with this pid runs on this host. */
+  readonly isAlive: (pid: number) => boolean;
+}
+
+/** The session is driven by another live process. Exit 2. */
+export class SessionLockedError extends OperatorError {
+  constructor(
+    sessionId: string,
+    readonly holder: LockHolder,
+  ) {
+    super(
+      `session ${sessionId} is open in pid ${holder.pid} on host ${holder.host} since ${holder.since}; continue there, or end that process and run "runbook resume ${sessionId}"`,
+    );
+    this.name = 'SessionLockedError';
+  }
+}
+
+/** True when a process with `pid` exists (EPERM: it exists but belongs to someone else). */
+export function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Default bounds: heartbeat every 5 s, stale after 60 s. */
+export function defaultLockOptions(host: string): LockOptions {
+  return { pid: process.pid, host, now: () => new Date(), staleAfterMs: 60_000, heartbeatMs: 5_000, isAlive: processAlive };
+}
+
+interface LockRow {
+  pid: number;
+  host: string;
+  since: string;
+  heartbeat_at: string;
+  token: string;
+}
+
+/** Why a holder no longer counts, or undefined while it is alive. */
+export function staleReason(holder: LockHolder, options: LockOptions): string | undefined {
+  if (holder.host === options.host && !options.isAlive(holder.pid)) return `process ${holder.pid} on ${holder.host} is no longer running`;
+  const age = options.now().getTime() - Date.parse(holder.heartbeatAt);
+  if (age > options.staleAfterMs) return `its heartbeat is ${Math.round(age / 1000)}s old (bound ${Math.round(options.staleAfterMs / 1000)}s)`;
+  return undefined;
+}
+
+/** The current holder of a session's lock, if any (alive or not). */
+export function lockHolder(store: EventStore, sessionId: string): LockHolder | undefined {
+  const row = store.db.prepare('SELECT pid, host, since, heartbeat_at, token FROM locks WHERE session_id = ?').get(sessionId) as LockRow | undefined;
+  return row && { pid: row.pid, host: row.host, since: row.since, heartbeatAt: row.heartbeat_at };
+}
+
+/** A held lock: keeps its heartbeat fresh until released. */
+export class SessionLock {
+  private timer: NodeJS.Timeout | undefined;
+  private released = false;
+
+  constructor(
+    private readonly store: EventStore,
+    readonly sessionId: string,
+    private readonly token: string,
+    private readonly options: LockOptions,
+    /** The dead holder this lock was taken from, if any. */
+    readonly takenOver: (LockHolder & { readonly reason: string }) | undefined,
+  ) {
+    this.timer = setInterval(() => this.heartbeat(), options.heartbeatMs);
+    this.timer.unref();
+  }
+
+  /** Refreshes the heartbeat; false when the lock is no longer ours. */
+  heartbeat(): boolean {
+    if (this.released || !this.store.db.open) return false;
+    try {
+      const result = this.store.db
+        .prepare('UPDATE locks SET heartbeat_at = ? WHERE session_id = ? AND token = ?')
+        .run(this.options.now().toISOString(), this.sessionId, this.token);
+      return result.changes === 1;
+    } catch {
+      // A busy database delays one heartbeat; the bound allows for many.
+      return true;
+    }
+  }
+
+  /** Gives the session up. */
+  release(): void {
+    if (this.released) return;
+    this.released = true;
+    if (this.timer) clearInterval(this.timer);
+    if (this.store.db.open) {
+      this.store.db.prepare('DELETE FROM locks WHERE session_id = ? AND token = ?').run(this.sessionId, this.token);
+    }
+  }
+}
+
+/** Takes a session's lock, taking over a dead holder's; throws SessionLockedError when a live process holds it. */
+export function acquireLock(store: EventStore, sessionId: string, options: LockOptions): SessionLock {
+  const token = randomUUID();
+  const take = store.db.transaction(() => {
+    const holder = lockHolder(store, sessionId);
+    let takenOver: (LockHolder & { reason: string }) | undefined;
+    if (holder) {
+      const reason = staleReason(holder, options);
+      if (!reason) throw new SessionLockedError(sessionId, holder);
+      takenOver = { ...holder, reason };
+    }
+    const now = options.now().toISOString();
+    store.db
+      .prepare('INSERT OR REPLACE INTO locks (session_id, pid, host, since, heartbeat_at, token) VALUES (?, ?, ?, ?, ?, ?)')
+      .run(sessionId, options.pid, options.host, now, now, token);
+    return takenOver;
+  });
+  const takenOver = take.immediate();
+  return new SessionLock(store, sessionId, token, options, takenOver);
+}

@@ -1,0 +1,43 @@
+/** postgres.recoveryPoint: the newest transaction a restored cluster replayed, and how far it is from the target. */
+import type { Provider } from '../provider.js';
+import { withClient } from './connect.js';
+import type { RecoveryPointParams } from './definitions.js';
+import { formatAge, guarded } from './result.js';
+
+// pg_last_xact_replay_timestamp() stays set after promotion until the server restarts; after a
+// restart (or when nothing was replayed) it is NULL, and the runbook's own query (`sql`) answers.
+export const recoveryPoint: Provider<RecoveryPointParams> = {
+  run: (params, context) =>
+    guarded('postgres.recoveryPoint', context, async () => {
+      const { point, source } = await withClient(params.database, context, async (client) => {
+        const replay = (await client.query('SELECT pg_last_xact_replay_timestamp() AS point')).rows[0]?.point as Date | null;
+        if (replay) return { point: replay, source: 'pg_last_xact_replay_timestamp()' };
+        if (!params.sql) return { point: null, source: 'pg_last_xact_replay_timestamp()' };
+        const result = await client.query(params.sql);
+        const first = result.rows[0] ? Object.values(result.rows[0] as Record<string, unknown>)[0] : null;
+        const parsed = first instanceof Date ? first : first == null ? null : new Date(String(first));
+        return { point: parsed && !Number.isNaN(parsed.getTime()) ? parsed : null, source: 'the step\'s sql' };
+      });
+      const target = params.target ? new Date(params.target) : undefined;
+      const gapSeconds = point && target ? (target.getTime() - point.getTime()) / 1000 : null;
+      const outputs = { recoveryPoint: point?.toISOString() ?? null, target: target?.toISOString() ?? null, gapSeconds };
+      if (!point) {
+        return {
+          ok: false,
+          observed: null,
+          expected: 'a recovery point',
+          outputs,
+          detail: params.sql
+            ? 'Neither pg_last_xact_replay_timestamp() nor the step\'s sql returned a time.'
+            : 'pg_last_xact_replay_timestamp() is empty (nothing replayed, or the server restarted since promotion); give the step a `sql` returning the newest restored transaction time.',
+        };
+      }
+      return {
+        ok: true,
+        observed: outputs.recoveryPoint,
+        expected: target ? `at or before ${outputs.target}` : 'a recovery point',
+        outputs,
+        detail: `Recovered up to ${outputs.recoveryPoint} (from ${source})${gapSeconds !== null ? `; ${gapSeconds >= 0 ? `${formatAge(gapSeconds)} before` : `${formatAge(-gapSeconds)} after`} the target ${outputs.target}` : ''}.`,
+      };
+    }),
+};

@@ -1,0 +1,120 @@
+/**
+ * postgres.restoreBackup: restores a backup into a new, empty data directory to a point in time
+ * and starts it on its own port. It never overwrites a data directory; a re-run after success
+ * refuses (the directory is no longer empty) and reconcile finds the started cluster.
+ */
+import { existsSync, readdirSync } from 'node:fs';
+import { appendFile, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { ActionPreview, Provider, Reconciliation, StepContext } from '../../provider.js';
+import { ProviderFailure } from '../../support/call.js';
+import { connectionFor, maskUrl, portOf, withClient } from '../connect.js';
+import type { RestoreBackupParams } from '../definitions.js';
+import { guarded } from '../result.js';
+import { effectiveArgv, runCommand } from './commands.js';
+import { planRestore, type PlanStep, type RestorePlan } from './plan.js';
+
+function describeStep(step: PlanStep): string {
+  switch (step.kind) {
+    case 'mkdir':
+      return `mkdir -m 0700 ${step.path}`;
+    case 'write':
+      return `${step.append ? 'append to' : 'write'} ${step.path}${step.content.trim() ? `:\n${step.content.trim()}` : ' (empty)'}`;
+    case 'command': {
+      const env = Object.keys(step.command.env ?? {});
+      return `${effectiveArgv(step.command).map((arg) => JSON.stringify(arg)).join(' ')}${env.length ? `  (with ${env.join(', ')} set)` : ''}  -- ${step.why}`;
+    }
+  }
+}
+
+function outputsOf(plan: Pick<RestorePlan, 'dataDir' | 'port' | 'backupLabel' | 'targetTime' | 'url'>) {
+  return { dataDir: plan.dataDir, port: plan.port, backupLabel: plan.backupLabel, targetTime: plan.targetTime?.toISOString() ?? null, url: plan.url };
+}
+
+async function execute(step: PlanStep, context: StepContext): Promise<void> {
+  switch (step.kind) {
+    case 'mkdir':
+      await mkdir(step.path, { recursive: true, mode: 0o700 });
+      return;
+    case 'write':
+      if (step.append) await appendFile(step.path, step.content);
+      else await writeFile(step.path, step.content);
+      return;
+    case 'command':
+      context.onProgress?.({ message: step.why });
+      await runCommand(step.command, context.signal);
+      return;
+  }
+}
+
+async function logTail(logFile: string): Promise<string> {
+  const text = await readFile(logFile, 'utf8').catch(() => '');
+  return text.trim().split('\n').slice(-5).join(' | ');
+}
+
+export const restoreBackup: Provider<RestoreBackupParams> = {
+  async preview(params, context): Promise<ActionPreview> {
+    try {
+      const plan = await planRestore(params, context);
+      return {
+        summary: `Restore ${plan.tool} backup ${plan.backupLabel} into ${plan.dataDir} and start it on port ${plan.port}${plan.targetTime ? `, recovering to ${plan.targetTime.toISOString()}` : ', recovering to the end of the archived WAL'}`,
+        details: [
+          { label: 'backup', value: `${plan.backupLabel}: ${plan.backupNote}` },
+          { label: 'target time', value: plan.targetTime?.toISOString() ?? '(none: end of WAL)' },
+          { label: 'data directory (must be empty)', value: plan.dataDir },
+          { label: 'new cluster', value: plan.url },
+          ...plan.steps.map((step, i) => ({ label: `step ${i + 1}`, value: describeStep(step) })),
+        ],
+        dryRun: { ok: true, detail: `backup found, ${plan.dataDir} is empty or absent, programs present` },
+      };
+    } catch (error) {
+      if (!(error instanceof ProviderFailure)) throw error;
+      return {
+        summary: `Restore into the data directory of "${params.into}" cannot start`,
+        details: [{ label: 'problem', value: error.message }],
+        dryRun: { ok: false, detail: `${error.message}: ${error.advice}` },
+      };
+    }
+  },
+
+  async reconcile(params, context): Promise<Reconciliation> {
+    const connection = connectionFor(params.into, context);
+    const dataDir = connection.dataDir;
+    if (!dataDir || !existsSync(dataDir) || readdirSync(dataDir).length === 0) {
+      return { found: false, detail: `${dataDir ?? '(no dataDir)'} is absent or empty: the restore did not start; re-running is safe` };
+    }
+    const port = portOf(connection);
+    const base = { dataDir, port, backupLabel: null, targetTime: params.targetTime ? new Date(params.targetTime).toISOString() : null, url: maskUrl(connection.url) };
+    const answers = await withClient(params.into, context, async (client) => (await client.query('SELECT 1 AS one')).rows[0]?.one === 1, { retry: false }).catch(() => false);
+    if (answers) return { found: true, outputs: base, detail: `the restored cluster in ${dataDir} answers on port ${port}` };
+    if (existsSync(join(dataDir, 'postmaster.pid'))) {
+      return { found: true, outputs: base, detail: `the restored cluster in ${dataDir} is starting (postmaster.pid present) but does not answer on port ${port} yet` };
+    }
+    return {
+      found: false,
+      detail: `${dataDir} holds files but no server runs there: the restore stopped part-way; read ${join(dataDir, 'runbook-restore.log')}, move the directory aside, and re-run`,
+    };
+  },
+
+  run: (params, context) =>
+    guarded('postgres.restoreBackup', context, async () => {
+      const plan = await planRestore(params, context);
+      for (const step of plan.steps) {
+        try {
+          await execute(step, context);
+        } catch (error) {
+          if (error instanceof ProviderFailure && step.kind === 'command' && step.command.argv.includes('start')) {
+            const tail = await logTail(plan.logFile);
+            throw new ProviderFailure(error.failureClass, `${error.message}${tail ? `; server log: ${tail}` : ''}`, error.advice);
+          }
+          throw error;
+        }
+      }
+      return {
+        ok: true,
+        observed: { dataDir: plan.dataDir, port: plan.port },
+        outputs: outputsOf(plan),
+        detail: `Restored ${plan.backupLabel} into ${plan.dataDir}; the cluster started on port ${plan.port} and is recovering${plan.targetTime ? ` to ${plan.targetTime.toISOString()}` : ''} (wait until it is no longer in recovery).`,
+      };
+    }),
+};

@@ -1,0 +1,112 @@
+import React, { useState } from 'react';
+import { Box, Text } from 'ink';
+import { ExitCode } from '../../exit-codes.js';
+import { HomeList, type HomeChoice } from '../components/HomeList.js';
+import { KeyHints, type KeyHint } from '../components/KeyHints.js';
+import { RunbookDetail } from '../components/RunbookDetail.js';
+import { SessionDetail } from '../components/SessionDetail.js';
+import { TitleBar } from '../components/TitleBar.js';
+import { plural } from '../format.js';
+import type { HomeEnvironment, HomeRunbook, InterruptedSession } from '../home-model.js';
+import { useIntents } from '../hooks/use-intents.js';
+import { useTerminalSize } from '../hooks/use-terminal-size.js';
+import { keyLabel, keyLabels } from '../keys.js';
+
+export interface HomeScreenProps {
+  readonly version: string;
+  /** The runbooks file in use, as the operator should read it. */
+  readonly file: string;
+  readonly runbooks: readonly HomeRunbook[];
+  /** Interrupted sessions, listed first (empty until the session store is wired in). */
+  readonly sessions: readonly InterruptedSession[];
+  readonly environments: readonly HomeEnvironment[];
+  readonly now: Date;
+  /** Called once, with the exit code, when the operator leaves. */
+  readonly onExit: (code: ExitCode) => void;
+}
+
+/** Which view of the home screen is open. */
+type View =
+  | { readonly kind: 'list' }
+  | { readonly kind: 'runbook'; readonly runbook: HomeRunbook }
+  | { readonly kind: 'session'; readonly session: InterruptedSession };
+
+/** Title, blank, heading, blank, key hints, and one spare row so the live area stays below the terminal's height. */
+const listChromeRows = 6;
+/** Title, blank, blank, key hints, and one spare row. */
+const detailChromeRows = 5;
+
+/**
+ * `runbook` with no arguments: interrupted sessions, then the runbooks; Enter opens one to read
+ * its sections and steps. q or Esc goes back (and quits from the list); Ctrl-C quits.
+ */
+export function HomeScreen({ version, file, runbooks, sessions, environments, now, onExit }: HomeScreenProps) {
+  const { rows, columns } = useTerminalSize();
+  const [view, setView] = useState<View>({ kind: 'list' });
+  const [lastChoice, setLastChoice] = useState<string | undefined>(undefined);
+
+  const open = (choice: HomeChoice) => {
+    if (choice.kind === 'runbook') {
+      setLastChoice(`runbook:${choice.runbook.id}`);
+      setView({ kind: 'runbook', runbook: choice.runbook });
+    } else {
+      setLastChoice(`session:${choice.session.id}`);
+      setView({ kind: 'session', session: choice.session });
+    }
+  };
+
+  useIntents({
+    quit: () => onExit(ExitCode.cancelled),
+    back: () => (view.kind === 'list' ? onExit(ExitCode.ok) : setView({ kind: 'list' })),
+  });
+
+  return (
+    <Box flexDirection="column" width={columns}>
+      <TitleBar version={version} file={file} />
+      <Text> </Text>
+      {view.kind === 'list' ? (
+        <>
+          <Text bold>{heading(sessions.length, runbooks.length)}</Text>
+          <HomeList
+            sessions={sessions}
+            runbooks={runbooks}
+            now={now}
+            rows={Math.max(3, rows - listChromeRows)}
+            initialValue={lastChoice}
+            isFocused
+            onSelect={open}
+          />
+        </>
+      ) : view.kind === 'runbook' ? (
+        <RunbookDetail
+          runbook={view.runbook}
+          environments={environments}
+          rows={Math.max(5, rows - detailChromeRows)}
+          columns={columns}
+          isActive
+        />
+      ) : (
+        <SessionDetail session={view.session} now={now} />
+      )}
+      <Text> </Text>
+      <KeyHints hints={view.kind === 'list' ? listHints : detailHints} />
+    </Box>
+  );
+}
+
+function heading(sessionCount: number, runbookCount: number): string {
+  const runbooks = `Runbooks (${runbookCount})`;
+  return sessionCount === 0 ? runbooks : `${plural(sessionCount, 'interrupted session')}, then ${runbooks}`;
+}
+
+const listHints: readonly KeyHint[] = [
+  ['↑↓', 'move'],
+  [keyLabel('confirm'), 'open'],
+  [keyLabels('back'), 'quit'],
+];
+
+const detailHints: readonly KeyHint[] = [
+  ['↑↓', 'scroll'],
+  [keyLabels('back'), 'back'],
+  [keyLabel('quit'), 'quit'],
+];

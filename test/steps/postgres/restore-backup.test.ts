@@ -1,0 +1,193 @@
+/**
+ * Point-in-time restore with pg_basebackup and a local WAL archive, against real clusters:
+ * base backup → rows written → T → rows deleted → WAL archived → restore to T into a new data
+ * directory on a free port → recovery ends → the rows deleted after T are back.
+ * pgBackRest and WAL-G are not on this machine: their argv is checked through the preview.
+ */
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { providers } from '../../../src/steps/postgres/index.js';
+import { definitions } from '../../../src/steps/postgres/definitions.js';
+import type { StepContext } from '../../../src/steps/provider.js';
+import { chownToPostgres, createCluster, freePort, runPgBinary, type TestCluster } from '../../support/pg-cluster.js';
+import { stepContext, type Connections } from './context.js';
+
+const parse = (name: string, input: unknown) => definitions.find((d) => d.name === name)!.params.parse(input) as any;
+const restore = providers['postgres.restoreBackup']!;
+
+let cluster: TestCluster;
+let baseBackupDir: string;
+let restoredDir: string;
+let restoredPort: number;
+let targetTime: string;
+let connections: Connections;
+let started = false;
+
+const ctx = (timeoutMs = 60_000, extra: Partial<Parameters<typeof stepContext>[1]> = {}): StepContext =>
+  stepContext(connections, { timeoutMs, backup: { tool: 'pg_basebackup', baseBackupDir, walArchiveDir: cluster.archiveDir }, ...extra });
+
+async function waitFor(condition: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > end) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 150));
+  }
+}
+
+beforeAll(async () => {
+  cluster = await createCluster({ archive: true });
+  baseBackupDir = join(cluster.baseDir, 'base-backups');
+  mkdirSync(baseBackupDir);
+  await chownToPostgres(baseBackupDir);
+  await cluster.query("CREATE TABLE items(id int PRIMARY KEY, label text); INSERT INTO items VALUES (1, 'before backup')", [], 'control');
+  await runPgBinary(cluster.binDir, 'pg_basebackup', ['-D', join(baseBackupDir, 'base-1'), '-Ft', '-X', 'none', '-h', cluster.socketDir, '-p', String(cluster.port), '-U', 'postgres', '-l', 'nightly', '-c', 'fast']);
+  await cluster.query("INSERT INTO items VALUES (2, 'after backup'), (3, 'after backup')", [], 'control');
+  targetTime = (await cluster.query('SELECT clock_timestamp() AS t'))[0].t.toISOString();
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  await cluster.query('DELETE FROM items', [], 'control');
+  const [{ wal }] = await cluster.query('SELECT pg_walfile_name(pg_switch_wal()) AS wal');
+  await waitFor(async () => existsSync(join(cluster.archiveDir, wal)));
+
+  restoredDir = join(cluster.baseDir, 'restored');
+  restoredPort = await freePort();
+  connections = {
+    live: { url: cluster.urlFor('control') },
+    restored: { url: `postgres://postgres:s3cret-pw@127.0.0.1:${restoredPort}/control`, dataDir: restoredDir, binDir: cluster.binDir, runAs: 'postgres' },
+  };
+});
+
+afterAll(async () => {
+  if (started) await runPgBinary(cluster.binDir, 'pg_ctl', ['-D', restoredDir, '-m', 'immediate', '-w', 'stop']).catch(() => undefined);
+  await cluster?.destroy();
+});
+
+describe('postgres.restoreBackup with pg_basebackup', () => {
+  it('reconcile before anything ran finds nothing', async () => {
+    expect((await restore.reconcile!(parse('postgres.restoreBackup', { into: 'restored', targetTime }), ctx())).found).toBe(false);
+  });
+
+  it('previews the chosen backup, every command and the recovery settings, password masked', async () => {
+    const preview = await restore.preview!(parse('postgres.restoreBackup', { into: 'restored', targetTime }), ctx());
+    expect(preview.dryRun?.ok).toBe(true);
+    const text = preview.details.map((d) => `${d.label}: ${d.value}`).join('\n');
+    expect(text).toContain(`backup: base-1: ${join(baseBackupDir, 'base-1')} (tar, started `);
+    expect(text).toContain('per backup_label)');
+    expect(text).toContain(`"tar" "-xf" "${join(baseBackupDir, 'base-1', 'base.tar')}" "-C" "${restoredDir}"`);
+    expect(text).toContain(`restore_command = 'cp ''${cluster.archiveDir}''/%f "%p"'`);
+    expect(text).toContain(`recovery_target_time = '${targetTime.replace('T', ' ').replace('Z', '+00')}'`);
+    expect(text).toContain("recovery_target_action = 'promote'");
+    expect(text).toContain(`port = ${restoredPort}`);
+    expect(text).toContain('archive_mode = off');
+    expect(text).toContain(`postgres://postgres:***@127.0.0.1:${restoredPort}/control`);
+    expect(text).not.toContain('s3cret-pw');
+  });
+
+  it('refuses a target before the oldest backup, in the preview', async () => {
+    const preview = await restore.preview!(parse('postgres.restoreBackup', { into: 'restored', targetTime: '2000-01-01T00:00:00Z' }), ctx());
+    expect(preview.dryRun?.ok).toBe(false);
+    expect(preview.dryRun?.detail).toContain('no base backup started before 2000-01-01T00:00:00.000Z');
+  });
+
+  it('restores to the target time: rows deleted after T are back', async () => {
+    const result = await restore.run(parse('postgres.restoreBackup', { into: 'restored', targetTime }), ctx());
+    started = result.ok;
+    expect(result.detail).not.toContain('s3cret');
+    expect(result).toMatchObject({
+      ok: true,
+      outputs: { dataDir: restoredDir, port: restoredPort, backupLabel: 'base-1', targetTime, url: `postgres://postgres:***@127.0.0.1:${restoredPort}/control` },
+    });
+
+    const inRecovery = providers['postgres.inRecovery']!;
+    await waitFor(async () => (await inRecovery.run(parse('postgres.inRecovery', { database: 'restored', expect: false }), ctx(5_000))).ok);
+
+    const rows = await runPgBinary(cluster.binDir, 'psql', ['-h', cluster.socketDir, '-p', String(restoredPort), '-U', 'postgres', '-d', 'control', '-Atc', 'SELECT id, label FROM items ORDER BY id']);
+    expect(rows.trim().split('\n')).toEqual(['1|before backup', '2|after backup', '3|after backup']);
+    expect((await cluster.query('SELECT count(*)::int AS n FROM items', [], 'control'))[0].n).toBe(0);
+
+    const point = await providers['postgres.recoveryPoint']!.run(parse('postgres.recoveryPoint', { database: 'restored', target: targetTime }), ctx(5_000));
+    expect(point.ok).toBe(true);
+    expect(point.outputs.gapSeconds as number).toBeGreaterThanOrEqual(0);
+    expect(point.outputs.gapSeconds as number).toBeLessThan(5);
+    expect(readFileSync(join(restoredDir, 'postgresql.auto.conf'), 'utf8')).toContain('added by runbook: session session-1, step step-1');
+  });
+
+  it('a re-run never overwrites the restored data directory', async () => {
+    const again = await restore.run(parse('postgres.restoreBackup', { into: 'restored', targetTime }), ctx());
+    expect(again.ok).toBe(false);
+    expect(again.failure?.class).toBe('conflict');
+    expect(again.detail).toContain(`the data directory ${restoredDir} is not empty`);
+  });
+
+  it('reconcile after a crash between intent and result finds the running cluster', async () => {
+    const reconciliation = await restore.reconcile!(parse('postgres.restoreBackup', { into: 'restored', targetTime }), ctx(5_000));
+    expect(reconciliation).toMatchObject({ found: true, outputs: { dataDir: restoredDir, port: restoredPort } });
+  });
+
+  it('reconcile reports a half-written data directory with no server as not found', async () => {
+    const half = join(cluster.baseDir, 'half');
+    mkdirSync(half);
+    writeFileSync(join(half, 'PG_VERSION'), '15\n');
+    const context = stepContext({ restored: { url: `postgres://postgres@127.0.0.1:${await freePort()}/control`, dataDir: half } }, { timeoutMs: 3_000 });
+    const reconciliation = await restore.reconcile!(parse('postgres.restoreBackup', { into: 'restored' }), context);
+    expect(reconciliation.found).toBe(false);
+    expect(reconciliation.detail).toContain('move the directory aside');
+  });
+});
+
+describe('postgres.restoreBackup with pgBackRest and WAL-G (argv only: not installed here)', () => {
+  const empty = () => mkdtempSync(join(tmpdir(), 'runbook-restore-'));
+  const connectionsFor = (dataDir: string): Connections => ({ target: { url: 'postgres://postgres@127.0.0.1:55433/control', dataDir: join(dataDir, 'data'), binDir: '/usr/lib/postgresql/15/bin', runAs: 'postgres' } });
+
+  it('when the program is missing, preview and run say to install it', async () => {
+    const dir = empty();
+    const context = stepContext(connectionsFor(dir), { backup: { tool: 'pgbackrest', stanza: 'main', args: [] } });
+    const savedPath = process.env.PATH;
+    process.env.PATH = dir;
+    try {
+      const preview = await restore.preview!(parse('postgres.restoreBackup', { into: 'target' }), context);
+      expect(preview.dryRun?.detail).toContain('install pgbackrest (apt-get install pgbackrest)');
+      const result = await restore.run(parse('postgres.restoreBackup', { into: 'target' }), context);
+      expect(result.failure?.class).toBe('not-found');
+      const walg = await restore.run(parse('postgres.restoreBackup', { into: 'target' }), stepContext(connectionsFor(dir), { backup: { tool: 'walg', env: {} } }));
+      expect(walg.detail).toContain('install wal-g');
+    } finally {
+      process.env.PATH = savedPath;
+    }
+  });
+
+  it('builds the pgbackrest and wal-g argv with the target, the set and the data directory', async () => {
+    const dir = empty();
+    for (const program of ['pgbackrest', 'wal-g']) {
+      writeFileSync(join(dir, program), '#!/bin/sh\nexit 1\n');
+      chmodSync(join(dir, program), 0o755);
+    }
+    const savedPath = process.env.PATH;
+    process.env.PATH = `${dir}:${savedPath}`;
+    try {
+      const dataDir = join(dir, 'data');
+      const backrest = await restore.preview!(
+        parse('postgres.restoreBackup', { into: 'target', targetTime: '2024-05-01T10:00:00Z', backup: '20240501-010000F' }),
+        stepContext(connectionsFor(dir), { backup: { tool: 'pgbackrest', stanza: 'main', args: ['--config=/etc/pgbackrest/pgbackrest.conf'] } }),
+      );
+      const backrestText = backrest.details.map((d) => d.value).join('\n');
+      expect(backrestText).toContain(
+        `"runuser" "-u" "postgres" "--" "${dir}/pgbackrest" "--stanza=main" "--config=/etc/pgbackrest/pgbackrest.conf" "--type=time" "--target=2024-05-01 10:00:00.000+00" "--target-action=promote" "--set=20240501-010000F" "--pg1-path=${dataDir}" "restore"`,
+      );
+      expect(backrestText).not.toContain('restore_command =');
+      expect(backrestText).toContain('port = 55433');
+
+      const walg = await restore.preview!(
+        parse('postgres.restoreBackup', { into: 'target', targetTime: '2024-05-01T10:00:00Z' }),
+        stepContext(connectionsFor(dir), { backup: { tool: 'walg', env: { WALG_S3_PREFIX: 's3://bucket/prefix' } } }),
+      );
+      const walgText = walg.details.map((d) => d.value).join('\n');
+      expect(walgText).toContain(`"${dir}/wal-g" "backup-fetch" "${dataDir}" "LATEST"  (with WALG_S3_PREFIX set)`);
+      expect(walgText).toContain("restore_command = 'wal-g wal-fetch %f %p'");
+      expect(walgText).not.toContain('s3://bucket/prefix');
+    } finally {
+      process.env.PATH = savedPath;
+    }
+  });
+});

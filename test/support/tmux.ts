@@ -1,0 +1,145 @@
+/**
+ * Runs the BUILT binary (`node dist/runbook.js …`) in a real pseudo-terminal under tmux, so
+ * end-to-end tests see exactly what an operator sees. Each session has its own tmux server
+ * (a private socket in a temp directory), so tests never share or leak state; `close()` kills it.
+ */
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+
+/** The repository root and the built entry point the tests drive. */
+export const repoRoot = resolve(import.meta.dirname, '..', '..');
+export const builtBinary = join(repoRoot, 'dist', 'runbook.js');
+
+const tmuxBinary = '/usr/bin/tmux';
+const sessionName = 'e2e';
+
+export interface TerminalOptions {
+  /** Arguments after `node dist/runbook.js`; each is one argv element, never parsed by a shell. */
+  readonly args?: readonly string[];
+  /** Extra environment for the program (added to the test's own). */
+  readonly env?: Readonly<Record<string, string>>;
+  readonly cwd?: string;
+  readonly columns?: number;
+  readonly rows?: number;
+}
+
+export interface Terminal {
+  /** Sends named keys (`Enter`, `Down`, `Escape`, `C-c`) or plain characters, one key per argument. */
+  sendKeys(...keys: string[]): Promise<void>;
+  /** Types `text` literally. */
+  type(text: string): Promise<void>;
+  /** The visible screen, as text. */
+  screen(): Promise<string>;
+  /**
+   * Everything the pane holds, scrollback included. Read this after the program exits: tmux's
+   * "Pane is dead" line scrolls the top line of the screen into the scrollback.
+   */
+  transcript(): Promise<string>;
+  /** Resolves to the screen once it contains `text`; rejects with the last screen after `timeoutMs`. */
+  waitForText(text: string, timeoutMs?: number): Promise<string>;
+  /** Resolves once the screen no longer contains `text`. */
+  waitForTextGone(text: string, timeoutMs?: number): Promise<string>;
+  /** Resolves to the program's exit code once it has exited. */
+  waitForExit(timeoutMs?: number): Promise<number>;
+  /** Kills the tmux server and removes its socket directory. Safe to call twice. */
+  close(): Promise<void>;
+}
+
+/** Fails with what to do when the harness cannot run: no tmux, or no build. */
+export function assertCanRunTerminal(): void {
+  if (!existsSync(tmuxBinary)) throw new Error(`end-to-end tests need tmux at ${tmuxBinary}: install it (apt-get install tmux)`);
+  if (!existsSync(builtBinary)) throw new Error(`end-to-end tests drive the built binary ${builtBinary}: run "npm run build" first`);
+}
+
+/** Starts `node dist/runbook.js ...args` in a fresh tmux server with a pane of `columns`×`rows`. */
+export async function openTerminal(options: TerminalOptions = {}): Promise<Terminal> {
+  assertCanRunTerminal();
+  const directory = mkdtempSync(join(tmpdir(), 'runbook-tmux-'));
+  const socket = join(directory, 'socket');
+  const config = join(directory, 'tmux.conf');
+  // remain-on-exit keeps the pane (and its last frame) after the program ends, so the test can
+  // read the exit status from tmux instead of wrapping the program in a shell; escape-time 0
+  // delivers Escape at once instead of waiting for a possible escape sequence.
+  writeFileSync(config, ['set -g remain-on-exit on', 'set -g escape-time 0', 'set -g status off', 'set -g history-limit 2000', ''].join('\n'));
+
+  const tmux = async (...args: string[]): Promise<string> => {
+    const { stdout } = await run(tmuxBinary, ['-S', socket, '-f', config, ...args], {
+      env: { ...process.env, ...options.env },
+    });
+    return stdout;
+  };
+
+  await tmux(
+    'new-session',
+    '-d',
+    '-s',
+    sessionName,
+    '-x',
+    String(options.columns ?? 100),
+    '-y',
+    String(options.rows ?? 30),
+    '-c',
+    options.cwd ?? repoRoot,
+    // Several arguments after the options: tmux runs them as argv (execvp), with no shell in between.
+    process.execPath,
+    builtBinary,
+    ...(options.args ?? []),
+  );
+
+  let closed = false;
+  const screen = () => tmux('capture-pane', '-p', '-t', sessionName);
+  const paneStatus = async (): Promise<number | undefined> => {
+    const [dead, status] = (await tmux('display-message', '-p', '-t', sessionName, '#{pane_dead} #{pane_dead_status}')).trim().split(' ');
+    return dead === '1' ? Number(status) : undefined;
+  };
+
+  const poll = async <T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined>): Promise<T> => {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const found = await probe();
+      if (found !== undefined) return found;
+      if (Date.now() > deadline) {
+        const last = await screen().catch((error: Error) => `(no screen: ${error.message})`);
+        throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; the screen was:\n${last}`);
+      }
+      await new Promise((resolveDelay) => setTimeout(resolveDelay, 25));
+    }
+  };
+
+  return {
+    async sendKeys(...keys) {
+      await tmux('send-keys', '-t', sessionName, ...keys);
+    },
+    async type(text) {
+      await tmux('send-keys', '-t', sessionName, '-l', text);
+    },
+    screen,
+    transcript: () => tmux('capture-pane', '-p', '-S', '-', '-t', sessionName),
+    waitForText(text, timeoutMs = 5000) {
+      return poll(JSON.stringify(text), timeoutMs, async () => {
+        const current = await screen();
+        return current.includes(text) ? current : undefined;
+      });
+    },
+    waitForTextGone(text, timeoutMs = 5000) {
+      return poll(`${JSON.stringify(text)} to disappear`, timeoutMs, async () => {
+        const current = await screen();
+        return current.includes(text) ? undefined : current;
+      });
+    },
+    waitForExit(timeoutMs = 5000) {
+      return poll('the program to exit', timeoutMs, paneStatus);
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      await tmux('kill-server').catch(() => undefined);
+      rmSync(directory, { recursive: true, force: true });
+    },
+  };
+}
