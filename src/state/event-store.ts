@@ -44,6 +44,8 @@ export interface AppendOptions {
   readonly actor: string;
   /** ISO time of the append. */
   readonly at: string;
+  /** The current step after these events (the caller's fold knows it); default: the last opened step. */
+  readonly currentStep?: (stored: readonly SessionEvent[]) => string | null;
 }
 
 interface EventRow {
@@ -138,7 +140,7 @@ export class EventStore {
         stored.push({ ...fields, hash } as SessionEvent);
         prevHash = hash;
       }
-      this.project(sessionId, head === undefined, stored);
+      this.project(sessionId, head === undefined, stored, options.currentStep?.(stored));
       return stored;
     });
     return run.immediate();
@@ -198,7 +200,7 @@ export class EventStore {
     if (this.db.open) this.db.close();
   }
 
-  private project(sessionId: string, isNew: boolean, stored: readonly SessionEvent[]): void {
+  private project(sessionId: string, isNew: boolean, stored: readonly SessionEvent[], folded: string | null | undefined): void {
     const last = stored[stored.length - 1]!;
     let current = isNew ? undefined : this.session(sessionId);
     let state: SessionRow['state'] = current?.state ?? 'open';
@@ -230,7 +232,7 @@ export class EventStore {
       last_seq: last.seq,
       last_hash: last.hash,
       state,
-      current_step: currentStep,
+      current_step: folded === undefined ? currentStep : folded,
     });
   }
 }

@@ -467,13 +467,16 @@ export class DrivenSession {
   appendEvents(events: readonly NewEvent[]): SessionState {
     if (this.closed) throw new OperatorError(`session ${this.id} is no longer driven by this process`);
     const clean = events.map((event) => ({ ...event, data: capStrings(this.redactor.redact(toPlainJson(event.data))) }) as NewEvent);
+    let state = this.current;
     const stored = this.service.store.append(this.id, clean, {
       expectedLastSeq: this.current.lastSeq,
       actor: this.service.deps.operator,
       at: this.service.deps.now().toISOString(),
+      currentStep: (stored) => {
+        for (const event of stored) state = evolve(state, event);
+        return state.currentStepId;
+      },
     });
-    let state = this.current;
-    for (const event of stored) state = evolve(state, event);
     this.current = state;
     for (const listener of this.listeners) listener(state, stored);
     return state;

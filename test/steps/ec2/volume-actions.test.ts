@@ -1,4 +1,4 @@
-import { AttachVolumeCommand, CreateVolumeCommand } from '@aws-sdk/client-ec2';
+import { AttachVolumeCommand, CreateTagsCommand, CreateVolumeCommand, DetachVolumeCommand } from '@aws-sdk/client-ec2';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createVolumeFromSnapshot, tagVolume } from '../../../src/steps/ec2/definitions.js';
 import { providers } from '../../../src/steps/ec2/index.js';
@@ -194,7 +194,16 @@ describe('ec2.attachVolume and ec2.detachVolume', () => {
     expect(during).toEqual({ found: true, detail: 'vol-0spare is attaching to i-0recovery as /dev/sdh' });
     const resumed = await attach.run(params, context('attach-crash'));
     expect(resumed.outputs.state).toBe('attached');
-    await detach.run({ volumeId: 'vol-0spare', force: false }, context('attach-crash-cleanup'));
+  });
+
+  it('reconciles a detach that crashed after the request: found while detaching, and a re-run waits it out', async () => {
+    await fixtureEc2Client(emulator.endpoint).send(new DetachVolumeCommand({ VolumeId: 'vol-0spare' }));
+    const params = { volumeId: 'vol-0spare', instanceId: 'i-0recovery', force: false };
+    expect(await detach.reconcile!(params, context('detach-crash'))).toEqual({ found: true, detail: 'vol-0spare is still detaching' });
+    const start = emulator.state.requestLog.length;
+    const resumed = await detach.run(params, context('detach-crash'));
+    expect(resumed.outputs).toEqual({ volumeId: 'vol-0spare', state: 'available' });
+    expect(actionsSince(start)).not.toContain('DetachVolume');
   });
 });
 
@@ -211,6 +220,13 @@ describe('ec2.tagVolume', () => {
     expect(result.outputs).toEqual({ volumeId: 'vol-0spare', retainUntil: retainDate(30) });
     expect(emulator.state.volumes.get('vol-0spare')!.tags).toMatchObject({ reason: 'forensics', 'runbook:retain-until': retainDate(30) });
     expect(await tag.reconcile!(params({ retainDays: 30, tags: { reason: 'forensics' } }), context('tag'))).toEqual({ found: true, outputs: result.outputs, detail: 'vol-0spare carries the tags' });
+  });
+
+  it('reconciles a tagging that crashed after the request', async () => {
+    const wanted = params({ volumeId: 'vol-0db', retainUntil: '2032-02-02', tags: { case: 'INC-7' } });
+    expect((await tag.reconcile!(wanted, context('tag-crash'))).found).toBe(false);
+    await fixtureEc2Client(emulator.endpoint).send(new CreateTagsCommand({ Resources: ['vol-0db'], Tags: [{ Key: 'case', Value: 'INC-7' }, { Key: 'runbook:retain-until', Value: '2032-02-02' }] }));
+    expect(await tag.reconcile!(wanted, context('tag-crash'))).toEqual({ found: true, outputs: { volumeId: 'vol-0db', retainUntil: '2032-02-02' }, detail: 'vol-0db carries the tags' });
   });
 
   it('takes an explicit retainUntil date', async () => {

@@ -4,15 +4,14 @@
  * directory on a free port → recovery ends → the rows deleted after T are back.
  * pgBackRest and WAL-G are not on this machine: their argv is checked through the preview.
  */
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { providers } from '../../../src/steps/postgres/index.js';
 import { definitions } from '../../../src/steps/postgres/definitions.js';
 import type { StepContext } from '../../../src/steps/provider.js';
 import { chownToPostgres, createCluster, freePort, runPgBinary, type TestCluster } from '../../support/pg-cluster.js';
-import { stepContext, type Connections } from './context.js';
+import { stepContext, tempDir, type Connections } from './context.js';
 
 const parse = (name: string, input: unknown) => definitions.find((d) => d.name === name)!.params.parse(input) as any;
 const restore = providers['postgres.restoreBackup']!;
@@ -123,6 +122,20 @@ describe('postgres.restoreBackup with pg_basebackup', () => {
   it('reconcile after a crash between intent and result finds the running cluster', async () => {
     const reconciliation = await restore.reconcile!(parse('postgres.restoreBackup', { into: 'restored', targetTime }), ctx(5_000));
     expect(reconciliation).toMatchObject({ found: true, outputs: { dataDir: restoredDir, port: restoredPort } });
+    expect(reconciliation.detail).toContain(`answers on port ${restoredPort}`);
+  });
+
+  it('a server that cannot start (its port is taken) fails with the end of the server log, and reconcile says not found', async () => {
+    const dataDir = join(cluster.baseDir, 'port-taken');
+    const taken: Connections = { ...connections, clash: { url: `postgres://postgres@127.0.0.1:${cluster.port}/control`, dataDir, binDir: cluster.binDir, runAs: 'postgres' } };
+    const context = stepContext(taken, { timeoutMs: 30_000, backup: { tool: 'pg_basebackup', baseBackupDir, walArchiveDir: cluster.archiveDir } });
+    const result = await restore.run(parse('postgres.restoreBackup', { into: 'clash', targetTime }), context);
+    expect(result.ok).toBe(false);
+    expect(result.failure?.class).toBe('expectation');
+    expect(result.detail).toContain('server log:');
+    expect(result.detail).toMatch(/could not (bind|create)|already in use/);
+    const reconciliation = await restore.reconcile!(parse('postgres.restoreBackup', { into: 'clash', targetTime }), context);
+    expect(reconciliation.found).toBe(false);
   });
 
   it('reconcile reports a half-written data directory with no server as not found', async () => {
@@ -137,7 +150,7 @@ describe('postgres.restoreBackup with pg_basebackup', () => {
 });
 
 describe('postgres.restoreBackup with pgBackRest and WAL-G (argv only: not installed here)', () => {
-  const empty = () => mkdtempSync(join(tmpdir(), 'runbook-restore-'));
+  const empty = () => tempDir('runbook-restore-');
   const connectionsFor = (dataDir: string): Connections => ({ target: { url: 'postgres://postgres@127.0.0.1:55433/control', dataDir: join(dataDir, 'data'), binDir: '/usr/lib/postgresql/15/bin', runAs: 'postgres' } });
 
   it('when the program is missing, preview and run say to install it', async () => {

@@ -3,14 +3,11 @@
  * throwaway cluster): artifacts, preview counts, one transaction, idempotent re-runs, reconcile.
  */
 import { readFileSync } from 'node:fs';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { providers } from '../../../src/steps/postgres/index.js';
 import { definitions } from '../../../src/steps/postgres/definitions.js';
 import { createCluster, type TestCluster } from '../../support/pg-cluster.js';
-import { stepContext } from './context.js';
+import { stepContext, tempDir } from './context.js';
 
 let cluster: TestCluster;
 let artifactsDir: string;
@@ -42,7 +39,7 @@ afterAll(async () => {
   await cluster?.destroy();
 });
 beforeEach(async () => {
-  artifactsDir = mkdtempSync(join(tmpdir(), 'runbook-artifacts-'));
+  artifactsDir = tempDir();
   // The live database lost rows 1 and 2, and row 4 changed since.
   await cluster.query("TRUNCATE orders; INSERT INTO orders VALUES (3, NULL, 3.25, NULL, NULL, NULL), (4, 'edited', 4.00, '2024-05-01 10:03:00+00', '{}', NULL)", [], 'control');
 });

@@ -1,5 +1,8 @@
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { providers } from '../../../src/steps/s3/index.js';
 import { awsContext } from '../../support/aws-context.js';
@@ -206,6 +209,27 @@ describe('s3 failure classes', () => {
 });
 
 describe('S3 emulator', () => {
+  it('keeps objects (and backdated times) in its directory across restarts', async () => {
+    const directory = mkdtempSync(join(tmpdir(), 's3-emulator-'));
+    try {
+      const first = await startS3Emulator({ directory });
+      await putObjects(fixtureS3Client(first.endpoint), 'kept', { 'a/one': '12345', 'a/two': '123' });
+      first.store.setLastModified('kept', 'a/one', hoursAgo(3));
+      await first.close();
+      const second = await startS3Emulator({ directory });
+      try {
+        const usage = await providers['s3.prefixUsage']!.run({ bucket: 'kept', prefix: 'a/' }, awsContext({ s3: second.endpoint }));
+        expect(usage.outputs).toEqual({ count: 2, bytes: 8 });
+        const exists = await providers['s3.objectExists']!.run({ bucket: 'kept', key: 'a/one' }, awsContext({ s3: second.endpoint }));
+        expect(exists.outputs.lastModified).toBe(hoursAgo(3).toISOString());
+      } finally {
+        await second.close();
+      }
+    } finally {
+      rmSync(directory, { recursive: true, force: true });
+    }
+  });
+
   it('decodes aws-chunked uploads from a client with default checksum settings instead of storing them verbatim', async () => {
     const client = new S3Client({ region: 'us-east-1', endpoint: emulator.endpoint, forcePathStyle: true, credentials: { accessKeyId: 'a', secretAccessKey: 'b' }, maxAttempts: 1 });
     const body = 'x'.repeat(70_000);

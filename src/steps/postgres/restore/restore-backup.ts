@@ -47,6 +47,20 @@ async function execute(step: PlanStep, context: StepContext): Promise<void> {
   }
 }
 
+/** The live postmaster of a data directory (from postmaster.pid: pid on line 1, port on line 4), if any. */
+async function postmasterOf(dataDir: string): Promise<{ pid: number; port: number } | undefined> {
+  const lines = (await readFile(join(dataDir, 'postmaster.pid'), 'utf8').catch(() => '')).split('\n');
+  const pid = Number(lines[0]);
+  const port = Number(lines[3]);
+  if (!Number.isInteger(pid) || pid <= 0) return undefined;
+  try {
+    process.kill(pid, 0);
+  } catch (error) {
+    if ((error as { code?: string }).code !== 'EPERM') return undefined;
+  }
+  return { pid, port };
+}
+
 async function logTail(logFile: string): Promise<string> {
   const text = await readFile(logFile, 'utf8').catch(() => '');
   return text.trim().split('\n').slice(-5).join(' | ');
@@ -85,25 +99,42 @@ export const restoreBackup: Provider<RestoreBackupParams> = {
     }
     const port = portOf(connection);
     const base = { dataDir, port, backupLabel: null, targetTime: params.targetTime ? new Date(params.targetTime).toISOString() : null, url: maskUrl(connection.url) };
-    const answers = await withClient(params.into, context, async (client) => (await client.query('SELECT 1 AS one')).rows[0]?.one === 1, { retry: false }).catch(() => false);
-    if (answers) return { found: true, outputs: base, detail: `the restored cluster in ${dataDir} answers on port ${port}` };
-    if (existsSync(join(dataDir, 'postmaster.pid'))) {
-      return { found: true, outputs: base, detail: `the restored cluster in ${dataDir} is starting (postmaster.pid present) but does not answer on port ${port} yet` };
+    // Whatever answers on the port may be another cluster: only a live postmaster of THIS data directory counts.
+    const server = await postmasterOf(dataDir);
+    if (!server) {
+      return {
+        found: false,
+        detail: `${dataDir} holds files but no server runs from it: the restore stopped part-way; read ${join(dataDir, 'runbook-restore.log')}, move the directory aside, and re-run`,
+      };
     }
+    if (server.port !== port) {
+      return { found: false, detail: `a server runs from ${dataDir} but on port ${server.port}, not ${port}: stop it and check the data directory before re-running` };
+    }
+    const answers = await withClient(params.into, context, async (client) => (await client.query('SELECT 1 AS one')).rows[0]?.one === 1, { retry: false }).catch(() => false);
     return {
-      found: false,
-      detail: `${dataDir} holds files but no server runs there: the restore stopped part-way; read ${join(dataDir, 'runbook-restore.log')}, move the directory aside, and re-run`,
+      found: true,
+      outputs: base,
+      detail: answers
+        ? `the restored cluster in ${dataDir} (pid ${server.pid}) answers on port ${port}`
+        : `the restored cluster in ${dataDir} (pid ${server.pid}) is starting and does not answer on port ${port} yet`,
     };
   },
 
   run: (params, context) =>
     guarded('postgres.restoreBackup', context, async () => {
       const plan = await planRestore(params, context);
+      let stillStarting = false;
       for (const step of plan.steps) {
         try {
           await execute(step, context);
         } catch (error) {
-          if (error instanceof ProviderFailure && step.kind === 'command' && step.command.argv.includes('start')) {
+          const isStart = step.kind === 'command' && step.command.argv.at(-1) === 'start';
+          // pg_ctl -w gave up waiting, but the server keeps replaying WAL: the next wait step polls it.
+          if (isStart && error instanceof ProviderFailure && /did not start in time/.test(error.message)) {
+            stillStarting = true;
+            continue;
+          }
+          if (isStart && error instanceof ProviderFailure) {
             const tail = await logTail(plan.logFile);
             throw new ProviderFailure(error.failureClass, `${error.message}${tail ? `; server log: ${tail}` : ''}`, error.advice);
           }
@@ -114,7 +145,7 @@ export const restoreBackup: Provider<RestoreBackupParams> = {
         ok: true,
         observed: { dataDir: plan.dataDir, port: plan.port },
         outputs: outputsOf(plan),
-        detail: `Restored ${plan.backupLabel} into ${plan.dataDir}; the cluster started on port ${plan.port} and is recovering${plan.targetTime ? ` to ${plan.targetTime.toISOString()}` : ''} (wait until it is no longer in recovery).`,
+        detail: `Restored ${plan.backupLabel} into ${plan.dataDir}; the cluster ${stillStarting ? 'is still starting (replaying WAL before it accepts connections)' : 'started'} on port ${plan.port} and is recovering${plan.targetTime ? ` to ${plan.targetTime.toISOString()}` : ''} (wait until it is no longer in recovery).`,
       };
     }),
 };

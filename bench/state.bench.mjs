@@ -1,0 +1,148 @@
+// Budgets of issue 3 (sessions): durable append latency beside the disk's raw fdatasync latency,
+// resume (open + read + fold) of 10k and 100k events, export of 100k events in each format,
+// verify of 100k events, and peak memory. Bundles a small entry of src/state with esbuild into
+// node_modules/.cache (so better-sqlite3 resolves), then measures in this process.
+import { build } from 'esbuild';
+import { closeSync, fdatasyncSync, mkdirSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const cache = join(root, 'node_modules', '.cache', 'runbook-bench');
+mkdirSync(cache, { recursive: true });
+const outfile = join(cache, 'state-entry.mjs');
+await build({
+  stdin: {
+    contents: `
+      export { openEventStore } from './src/state/event-store.ts';
+      export { newEvent } from './src/state/events.ts';
+      export { foldEvents } from './src/state/session-state.ts';
+      export { loadAuditRecord, renderExport } from './src/state/export/index.ts';
+      export { verifyStoredSession } from './src/state/verify.ts';
+      export { Runbook } from './src/runbooks/schema.ts';
+    `,
+    resolveDir: root,
+    loader: 'ts',
+  },
+  outfile,
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  external: ['better-sqlite3'],
+  logLevel: 'error',
+});
+const state = await import(outfile);
+
+const dir = process.env.RUNBOOK_BENCH_DIR ?? mkdtempSync(join(tmpdir(), 'runbook-bench-'));
+const quantile = (values, q) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+};
+const ms = (value) => `${value.toFixed(3)} ms`;
+const time = (fn) => {
+  const start = process.hrtime.bigint();
+  const result = fn();
+  return { ms: Number(process.hrtime.bigint() - start) / 1e6, result };
+};
+
+// Raw fdatasync of the same disk, same run.
+const syncs = [];
+{
+  const fd = openSync(join(dir, 'fsync-probe'), 'w');
+  const block = Buffer.alloc(4096, 7);
+  for (let i = 0; i < 300; i++) {
+    writeSync(fd, block);
+    syncs.push(time(() => fdatasyncSync(fd)).ms);
+  }
+  closeSync(fd);
+}
+
+const runbook = state.Runbook.parse({
+  id: 'bench',
+  title: 'Bench',
+  summary: 'a runbook for the benchmark',
+  sections: [{ id: 's', title: 'S', steps: Array.from({ length: 20 }, (_, i) => ({ id: `step-${i}`, kind: i % 2 ? 'check' : 'wait', title: `Step ${i}`, do: 'x', uses: 'postgres.query' })) }],
+});
+const started = (drill) => state.newEvent('SessionStarted', null, {
+  runbookId: 'bench', runbookTitle: 'Bench', runbookHash: 'sha256:0', runbook, runbooksFile: null, env: 'staging',
+  environment: {}, protected: false, drill, incident: null, operator: 'bench@host', productVersion: 'bench', startSection: null, inputs: {},
+});
+// A realistic mix: steps opened, checks polled (failing then passing), notes, completions.
+function eventAt(i) {
+  const stepId = `step-${Math.floor(i / 50) % 20}`;
+  switch (i % 5) {
+    case 0: return state.newEvent('StepOpened', stepId, { attempt: 1 });
+    case 1: return state.newEvent('CheckFailed', stepId, { observed: { ageSeconds: 1000 + i }, expected: 'age <= 26h', detail: 'WAL archive is behind', durationMs: 12, outputs: { ageSeconds: 1000 + i }, params: { database: 'main', maxAge: 93600 }, failure: null });
+    case 2: return state.newEvent('CheckPassed', stepId, { observed: 42, expected: '= 42', detail: 'row count matches', durationMs: 8, outputs: { value: 42, rowCount: 1 }, params: { database: 'main', sql: 'select count(*) from t' } });
+    case 3: return state.newEvent('NoteAdded', stepId, { text: `operator note number ${i}: looked at the dashboard` });
+    default: return state.newEvent('StepCompleted', stepId, { note: null, overrideReason: null, drill: null });
+  }
+}
+const at = () => new Date().toISOString();
+
+const store = state.openEventStore(join(dir, 'bench.db'));
+// Durable append, one event per transaction as the service does.
+const appendLatencies = [];
+{
+  const id = 'append-bench';
+  store.append(id, [started(false)], { expectedLastSeq: 0, actor: 'bench@host', at: at() });
+  for (let i = 0; i < 500; i++) {
+    appendLatencies.push(time(() => store.append(id, [eventAt(i)], { expectedLastSeq: i + 1, actor: 'bench@host', at: at() })).ms);
+  }
+}
+
+function fill(id, count) {
+  store.append(id, [started(true)], { expectedLastSeq: 0, actor: 'bench@host', at: at() });
+  let seq = 1;
+  while (seq < count) {
+    const batch = [];
+    for (let i = 0; i < 1000 && seq + batch.length < count; i++) batch.push(eventAt(seq + batch.length));
+    store.append(id, batch, { expectedLastSeq: seq, actor: 'bench@host', at: at() });
+    seq += batch.length;
+  }
+}
+fill('s10k', 10_000);
+fill('s100k', 100_000);
+store.close();
+
+function resume(id) {
+  const runs = [];
+  for (let i = 0; i < 5; i++) {
+    runs.push(time(() => {
+      const reader = state.openEventStore(join(dir, 'bench.db'));
+      const folded = state.foldEvents(id, reader.read(id));
+      reader.close();
+      return folded;
+    }).ms);
+  }
+  return quantile(runs, 0.5);
+}
+const resume10k = resume('s10k');
+const resume100k = resume('s100k');
+
+const reader = state.openEventStore(join(dir, 'bench.db'));
+const exports = {};
+for (const format of ['md', 'json', 'html']) {
+  exports[format] = time(() => state.renderExport(state.loadAuditRecord(reader, 's100k'), format));
+}
+const verified = time(() => state.verifyStoredSession(reader, 's100k'));
+reader.close();
+
+const syncP50 = quantile(syncs, 0.5);
+const syncP99 = quantile(syncs, 0.99);
+const appendP50 = quantile(appendLatencies, 0.5);
+const appendP99 = quantile(appendLatencies, 0.99);
+console.log(`database dir: ${dir}`);
+console.log(`raw fdatasync (4 KiB, same disk): p50 ${ms(syncP50)}  p99 ${ms(syncP99)}`);
+console.log(`durable append (1 event/commit):  p50 ${ms(appendP50)}  p99 ${ms(appendP99)}`);
+console.log(`  append p99 / fdatasync p99 = ${(appendP99 / syncP99).toFixed(2)}x; append p99 / fdatasync p50 = ${(appendP99 / syncP50).toFixed(2)}x (goal: p99 within 5x of one fdatasync)`);
+console.log(`resume 10,000 events (open+read+fold):  ${ms(resume10k)}  (budget 50 ms)`);
+console.log(`resume 100,000 events (open+read+fold): ${ms(resume100k)}  (budget 400 ms)`);
+for (const [format, run] of Object.entries(exports)) {
+  console.log(`export 100,000 events as ${format.padEnd(4)}: ${ms(run.ms)}  (${(run.result.length / 1e6).toFixed(1)} MB; budget 2000 ms)`);
+}
+console.log(`verify 100,000 events: ${ms(verified.ms)}  (${verified.result.ok ? 'ok' : 'BROKEN'}; budget 2000 ms)`);
+console.log(`peak RSS: ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`);
+if (!process.env.RUNBOOK_BENCH_DIR) rmSync(dir, { recursive: true, force: true });

@@ -1,0 +1,167 @@
+/**
+ * The sandbox's local PostgreSQL clusters: initdb, pg_ctl and pg_basebackup from the connection's
+ * binDir, run as its OS user (runuser when we are root), argv arrays only, never a shell.
+ */
+import { execFile } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { appendFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { ConfigError } from '../errors.js';
+import { effectiveArgv, isRoot } from '../steps/postgres/restore/commands.js';
+import { confString, shellQuote } from '../steps/postgres/restore/recovery-config.js';
+import type { SandboxCluster } from './layout.js';
+
+const INSTALL = 'install postgresql-15 (apt-get install postgresql-15)';
+
+/** Runs a program (argv only) and resolves with its output; rejects with the output's tail. */
+export function runProgram(argv: readonly string[], options: { timeoutMs?: number; env?: NodeJS.ProcessEnv; input?: string } = {}): Promise<string> {
+  const [file, ...args] = argv;
+  return new Promise((resolve, reject) => {
+    const child = execFile(file!, args, { timeout: options.timeoutMs ?? 60_000, cwd: '/', env: options.env ?? process.env, maxBuffer: 16 << 20 }, (error, stdout, stderr) => {
+      if (!error) return resolve(`${stdout}${stderr}`);
+      const tail = `${stderr || stdout}`.trim().split('\n').slice(-4).join(' | ');
+      reject(new Error(`${argv.join(' ')} failed: ${tail || error.message}`));
+    });
+    if (options.input !== undefined) child.stdin?.end(options.input);
+  });
+}
+
+/** Runs one of the cluster's server programs as its OS user. */
+export function runPg(cluster: SandboxCluster, program: string, args: readonly string[], timeoutMs = 60_000): Promise<string> {
+  const argv = effectiveArgv({ argv: [join(cluster.binDir, program), ...args], ...(cluster.runAs ? { runAs: cluster.runAs } : {}) });
+  return runProgram(argv, { timeoutMs });
+}
+
+/** Throws a ConfigError naming what to install when the server programs the sandbox needs are absent. */
+export function requirePostgresBinaries(cluster: SandboxCluster): void {
+  for (const program of ['initdb', 'pg_ctl', 'pg_basebackup', 'postgres']) {
+    if (!existsSync(join(cluster.binDir, program))) {
+      throw new ConfigError(`PostgreSQL server program ${program} not found in ${cluster.binDir}: ${INSTALL}, or set postgres.${cluster.name}.binDir`);
+    }
+  }
+  if (isRoot() && !cluster.runAs) {
+    throw new ConfigError(`PostgreSQL cannot run as root: set environments.sandbox.postgres.${cluster.name}.runAs (e.g. postgres)`);
+  }
+}
+
+/** Hands a path (recursively) to the cluster's OS user when we are root. */
+export async function handToOwner(cluster: SandboxCluster, path: string): Promise<void> {
+  if (isRoot() && cluster.runAs) await runProgram(['chown', '-R', `${cluster.runAs}:`, path]);
+}
+
+/** Throws a ConfigError when the cluster's OS user cannot reach `directory` (a parent without o+x). */
+export async function requireReachable(cluster: SandboxCluster, directory: string): Promise<void> {
+  if (!isRoot() || !cluster.runAs) return;
+  try {
+    await runProgram(['runuser', '-u', cluster.runAs, '--', 'test', '-x', directory, '-a', '-w', directory]);
+  } catch {
+    throw new ConfigError(
+      `the ${cluster.runAs} user cannot reach ${directory}; let it traverse every parent directory (chmod o+x on each), or keep the runbooks file (and so the sandbox) in a directory it can reach`,
+    );
+  }
+}
+
+/** A running server's pid and port from postmaster.pid, when that process is alive. */
+export function runningServer(dataDir: string): { pid: number; port: number } | undefined {
+  let lines: string[];
+  try {
+    lines = readFileSync(join(dataDir, 'postmaster.pid'), 'utf8').split('\n');
+  } catch {
+    return undefined;
+  }
+  const pid = Number(lines[0]);
+  if (!Number.isInteger(pid) || pid <= 0 || !processAlive(pid)) return undefined;
+  // A pid reused by another program after a crash is not our server.
+  const command = readCommandLine(pid);
+  if (command !== undefined && !/postgres|postmaster/.test(command)) return undefined;
+  return { pid, port: Number(lines[3]) };
+}
+
+/** Whether a process exists (signal 0 probes without sending anything). */
+export function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** The process's command line (NULs as spaces); undefined where /proc is unavailable. */
+export function readCommandLine(pid: number): string | undefined {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
+  } catch {
+    return undefined;
+  }
+}
+
+/** An initialised cluster directory (PG_VERSION present). */
+export function isInitialised(dataDir: string): boolean {
+  return existsSync(join(dataDir, 'PG_VERSION'));
+}
+
+/** archive_command copying a finished segment into `walArchiveDir` (never overwriting one there). */
+export function archiveCommand(walArchiveDir: string): string {
+  // %f and %p are the server's placeholders; a literal % in the path must be doubled.
+  const dir = shellQuote(walArchiveDir.replace(/\/+$/, '')).replace(/%/g, '%%');
+  return `test ! -f ${dir}/%f && cp %p ${dir}/%f`;
+}
+
+/** The settings the live cluster runs with; they live in postgresql.conf so base backups carry them. */
+export function liveSettings(options: { port: number; socketDir: string; walArchiveDir: string }): Record<string, string> {
+  // Unix socket paths are limited to about 107 bytes; beyond that the sandbox uses TCP only.
+  const socketFits = Buffer.byteLength(join(options.socketDir, `.s.PGSQL.${options.port}.lock`)) < 100;
+  return {
+    listen_addresses: confString('127.0.0.1'),
+    port: String(options.port),
+    unix_socket_directories: confString(socketFits ? options.socketDir : ''),
+    wal_level: 'replica',
+    archive_mode: 'on',
+    archive_command: confString(archiveCommand(options.walArchiveDir)),
+    // A segment at least every minute while anything writes, so point-in-time restores reach recent changes.
+    archive_timeout: '60',
+    max_wal_senders: '5',
+    fsync: 'off',
+    log_timezone: confString('UTC'),
+    timezone: confString('UTC'),
+  };
+}
+
+/** initdb into an empty, owned data directory and writes the sandbox settings. */
+export async function initCluster(cluster: SandboxCluster, settings: Record<string, string>): Promise<void> {
+  // 1 MB WAL segments keep the archive (and its S3 mirror) small; trust on loopback only.
+  await runPg(cluster, 'initdb', ['-D', cluster.dataDir, '-A', 'trust', '-U', cluster.user, '--no-sync', '-E', 'UTF8', '--locale=C', '--wal-segsize=1', '--no-instructions']);
+  const conf = Object.entries(settings).map(([name, value]) => `${name} = ${value}`).join('\n');
+  await writeFile(join(cluster.dataDir, 'postgresql.sandbox.conf'), `# written by runbook sandbox up\n${conf}\n`);
+  await appendFile(join(cluster.dataDir, 'postgresql.conf'), "\ninclude 'postgresql.sandbox.conf'\n");
+  await handToOwner(cluster, cluster.dataDir);
+}
+
+/** Starts the cluster and waits until it accepts connections. */
+export async function startCluster(cluster: SandboxCluster, logFile: string): Promise<void> {
+  await runPg(cluster, 'pg_ctl', ['-D', cluster.dataDir, '-l', logFile, '-w', '-t', '30', 'start'], 40_000);
+}
+
+/** Stops a cluster: fast shutdown, then immediate, then SIGKILL; a stopped one is left as it is. */
+export async function stopCluster(cluster: SandboxCluster): Promise<void> {
+  if (!runningServer(cluster.dataDir)) return;
+  for (const mode of ['fast', 'immediate']) {
+    try {
+      await runPg(cluster, 'pg_ctl', ['-D', cluster.dataDir, '-m', mode, '-w', '-t', '3', 'stop'], 5_000);
+      return;
+    } catch {
+      // try harder below
+    }
+  }
+  const server = runningServer(cluster.dataDir);
+  if (server) process.kill(server.pid, 'SIGKILL');
+}
+
+/** Takes a compressed tar-format base backup (with its manifest) into `directory`. */
+export async function takeBaseBackup(cluster: SandboxCluster, host: string, directory: string, label: string): Promise<void> {
+  await runPg(cluster, 'pg_basebackup', [
+    '-h', host, '-p', String(cluster.port), '-U', cluster.user,
+    '-D', directory, '-Ft', '-z', '-X', 'stream', '-c', 'fast', '-l', label, '--no-sync',
+  ], 120_000);
+}
