@@ -1,6 +1,9 @@
 // Budgets of issue 3 (sessions): durable append latency beside the disk's raw fdatasync latency,
 // resume (open + read + fold) of 10k and 100k events, export of 100k events in each format,
-// verify of 100k events, and peak memory. Bundles a small entry of src/state with esbuild into
+// verify of 100k events, and peak memory. Sessions are appended with the caller's fold, as
+// DrivenSession does, so they get snapshots as they would in use; resume is then
+// open + newest matching snapshot + fold of the tail. Resume without snapshots (a log written
+// by a schema-1 build, or snapshots deleted) is printed too. Bundles a small entry of src/state with esbuild into
 // node_modules/.cache (so better-sqlite3 resolves), then measures in this process.
 import { build } from 'esbuild';
 import { closeSync, fdatasyncSync, mkdirSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
@@ -17,7 +20,8 @@ await build({
     contents: `
       export { openEventStore } from './src/state/event-store.ts';
       export { newEvent } from './src/state/events.ts';
-      export { foldEvents } from './src/state/session-state.ts';
+      export { foldEvents, foldFrom, initialState } from './src/state/session-state.ts';
+      export { resumeState } from './src/state/resume.ts';
       export { loadAuditRecord, renderExport } from './src/state/export/index.ts';
       export { verifyStoredSession } from './src/state/verify.ts';
       export { Runbook } from './src/runbooks/schema.ts';
@@ -83,44 +87,71 @@ function eventAt(i) {
 const at = () => new Date().toISOString();
 
 const store = state.openEventStore(join(dir, 'bench.db'));
-// Durable append, one event per transaction as the service does.
+/** Appends as DrivenSession does: the store gets the caller's fold (current step, and a snapshot when due). */
+function appendFolded(session, events) {
+  return store.append(session.id, events, {
+    expectedLastSeq: session.state.lastSeq,
+    actor: 'bench@host',
+    at: at(),
+    fold: (stored) => (session.state = state.foldFrom(session.state, stored)),
+  });
+}
+const snapshotSeqs = (id) => store.snapshots.keys(id).map((key) => key.seq);
+
+// Durable append, one event per transaction as the service does; 2,000 so that the appends
+// which also write a snapshot (at 1,000 and 2,000) are among those measured.
 const appendLatencies = [];
 {
-  const id = 'append-bench';
-  store.append(id, [started(false)], { expectedLastSeq: 0, actor: 'bench@host', at: at() });
-  for (let i = 0; i < 500; i++) {
-    appendLatencies.push(time(() => store.append(id, [eventAt(i)], { expectedLastSeq: i + 1, actor: 'bench@host', at: at() })).ms);
-  }
+  const session = { id: 'append-bench', state: state.initialState('append-bench') };
+  appendFolded(session, [started(false)]);
+  for (let i = 0; i < 2000; i++) appendLatencies.push(time(() => appendFolded(session, [eventAt(i)])).ms);
 }
+const appendSnapshots = snapshotSeqs('append-bench');
 
 function fill(id, count) {
-  store.append(id, [started(true)], { expectedLastSeq: 0, actor: 'bench@host', at: at() });
+  const session = { id, state: state.initialState(id) };
+  appendFolded(session, [started(true)]);
   let seq = 1;
   while (seq < count) {
     const batch = [];
     for (let i = 0; i < 1000 && seq + batch.length < count; i++) batch.push(eventAt(seq + batch.length));
-    store.append(id, batch, { expectedLastSeq: seq, actor: 'bench@host', at: at() });
+    appendFolded(session, batch);
     seq += batch.length;
   }
 }
 fill('s10k', 10_000);
 fill('s100k', 100_000);
+const snapshotBytes = store.db
+  .prepare('SELECT length(state) FROM snapshots WHERE session_id = ? ORDER BY seq DESC LIMIT 1')
+  .pluck()
+  .get('s100k');
 store.close();
 
-function resume(id) {
+/** Median of 5 runs of open + load (snapshot and tail, or the whole log) + fold, each on a new connection. */
+function resume(id, load) {
   const runs = [];
+  let last;
   for (let i = 0; i < 5; i++) {
-    runs.push(time(() => {
+    const run = time(() => {
       const reader = state.openEventStore(join(dir, 'bench.db'));
-      const folded = state.foldEvents(id, reader.read(id));
+      const result = load(reader, id);
       reader.close();
-      return folded;
-    }).ms);
+      return result;
+    });
+    runs.push(run.ms);
+    last = run.result;
   }
-  return quantile(runs, 0.5);
+  return { ms: quantile(runs, 0.5), last };
 }
-const resume10k = resume('s10k');
-const resume100k = resume('s100k');
+const withSnapshot = (reader, id) => state.resumeState(reader, id);
+const wholeLog = (reader, id) => ({ state: state.foldEvents(id, reader.read(id)), snapshotSeq: null, folded: null });
+const resume10k = resume('s10k', withSnapshot);
+const resume100k = resume('s100k', withSnapshot);
+const full10k = resume('s10k', wholeLog);
+const full100k = resume('s100k', wholeLog);
+for (const [name, run] of [['10k', resume10k], ['100k', resume100k], ['10k', full10k], ['100k', full100k]]) {
+  if (run.last.state.lastSeq !== (name === '10k' ? 10_000 : 100_000)) throw new Error(`resume of ${name} folded to ${run.last.state.lastSeq}`);
+}
 
 const reader = state.openEventStore(join(dir, 'bench.db'));
 const exports = {};
@@ -136,10 +167,12 @@ const appendP50 = quantile(appendLatencies, 0.5);
 const appendP99 = quantile(appendLatencies, 0.99);
 console.log(`database dir: ${dir}`);
 console.log(`raw fdatasync (4 KiB, same disk): p50 ${ms(syncP50)}  p99 ${ms(syncP99)}`);
-console.log(`durable append (1 event/commit):  p50 ${ms(appendP50)}  p99 ${ms(appendP99)}`);
+console.log(`durable append (1 event/commit):  p50 ${ms(appendP50)}  p99 ${ms(appendP99)}  max ${ms(Math.max(...appendLatencies))}  (${appendLatencies.length} appends; snapshots kept at ${appendSnapshots.join(', ')})`);
 console.log(`  append p99 / fdatasync p99 = ${(appendP99 / syncP99).toFixed(2)}x; append p99 / fdatasync p50 = ${(appendP99 / syncP50).toFixed(2)}x (goal: p99 within 5x of one fdatasync)`);
-console.log(`resume 10,000 events (open+read+fold):  ${ms(resume10k)}  (budget 50 ms)`);
-console.log(`resume 100,000 events (open+read+fold): ${ms(resume100k)}  (budget 400 ms)`);
+const via = (run) => `snapshot at ${run.last.snapshotSeq}, ${run.last.folded} events folded`;
+console.log(`resume 10,000 events (open+read+fold):  ${ms(resume10k.ms)}  (budget 50 ms; ${via(resume10k)})`);
+console.log(`resume 100,000 events (open+read+fold): ${ms(resume100k.ms)}  (budget 400 ms; ${via(resume100k)}; snapshot ${(snapshotBytes / 1e6).toFixed(1)} MB)`);
+console.log(`  without snapshots (whole log folded): 10,000 events ${ms(full10k.ms)}; 100,000 events ${ms(full100k.ms)}`);
 for (const [format, run] of Object.entries(exports)) {
   console.log(`export 100,000 events as ${format.padEnd(4)}: ${ms(run.ms)}  (${(run.result.length / 1e6).toFixed(1)} MB; budget 2000 ms)`);
 }

@@ -7,7 +7,7 @@ const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url),
 rmSync(new URL('../dist', import.meta.url), { recursive: true, force: true });
 
 await build({
-  entryPoints: { runbook: 'bin/runbook.ts', 'bare-ink': 'bench/bare-ink.tsx' },
+  entryPoints: { runbook: 'bin/runbook.ts', 'bare-ink': 'bench/bare-ink.tsx', 'sandbox-daemon': 'src/sandbox/daemon.ts' },
   outdir: 'dist',
   bundle: true,
   splitting: true,

@@ -47,14 +47,16 @@ export function listingCacheDirectory(env: NodeJS.ProcessEnv): string {
  */
 export async function loadFileListing(path: string, label: string, cacheDirectory: string): Promise<FileListing> {
   const absolute = resolve(path);
-  const text = readTextOrUndefined(absolute);
-  if (text !== undefined) {
-    const hash = `sha256:${createHash('sha256').update(text).digest('hex')}`;
+  // Bytes, not text: hashing needs no UTF-8 decoding, which costs more than the hash for a large file.
+  const bytes = readBytesOrUndefined(absolute);
+  if (bytes !== undefined) {
+    const hash = `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
     const key = `${cacheFormat}|${productVersion()}|${buildStamp()}|${hash}`;
     const entryPath = join(cacheDirectory, `listing-${createHash('sha256').update(absolute).digest('hex').slice(0, 32)}.json`);
     const cached = readEntry(entryPath);
     if (cached?.key === key) return { listing: cached.listing, environments: cached.environments, hash: cached.hash };
     const fresh = await loadFresh(absolute, label);
+    // The loader hashes the decoded text; equal hashes also prove it read the bytes we hashed.
     if (fresh.hash === hash) writeEntry(cacheDirectory, entryPath, { key, ...fresh });
     return fresh;
   }
@@ -72,9 +74,9 @@ async function loadFresh(path: string, label: string): Promise<FileListing> {
   };
 }
 
-function readTextOrUndefined(path: string): string | undefined {
+function readBytesOrUndefined(path: string): Buffer | undefined {
   try {
-    return readFileSync(path, 'utf8');
+    return readFileSync(path);
   } catch {
     return undefined;
   }

@@ -53,7 +53,7 @@ export async function handToOwner(cluster: SandboxCluster, path: string): Promis
 export async function requireReachable(cluster: SandboxCluster, directory: string): Promise<void> {
   if (!isRoot() || !cluster.runAs) return;
   try {
-    await runProgram(['runuser', '-u', cluster.runAs, '--', 'test', '-x', directory, '-a', '-w', directory]);
+    await runProgram(['runuser', '-u', cluster.runAs, '--', 'test', '-x', directory]);
   } catch {
     throw new ConfigError(
       `the ${cluster.runAs} user cannot reach ${directory}; let it traverse every parent directory (chmod o+x on each), or keep the runbooks file (and so the sandbox) in a directory it can reach`,
@@ -77,13 +77,18 @@ export function runningServer(dataDir: string): { pid: number; port: number } | 
   return { pid, port: Number(lines[3]) };
 }
 
-/** Whether a process exists (signal 0 probes without sending anything). */
+/** Whether a process exists and has not exited (signal 0 probes without sending anything). */
 export function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
+    if ((error as NodeJS.ErrnoException).code !== 'EPERM') return false;
+  }
+  // An exited process stays a zombie until its parent (often init, for daemons) reaps it.
+  try {
+    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return true;
   }
 }
 
@@ -143,19 +148,25 @@ export async function startCluster(cluster: SandboxCluster, logFile: string): Pr
   await runPg(cluster, 'pg_ctl', ['-D', cluster.dataDir, '-l', logFile, '-w', '-t', '30', 'start'], 40_000);
 }
 
-/** Stops a cluster: fast shutdown, then immediate, then SIGKILL; a stopped one is left as it is. */
-export async function stopCluster(cluster: SandboxCluster): Promise<void> {
-  if (!runningServer(cluster.dataDir)) return;
+/** Stops a cluster: fast shutdown, then immediate, then SIGKILL; false when none was running. */
+export async function stopCluster(cluster: SandboxCluster): Promise<boolean> {
+  const server = runningServer(cluster.dataDir);
+  if (!server) return false;
+  let stopped = false;
   for (const mode of ['fast', 'immediate']) {
     try {
       await runPg(cluster, 'pg_ctl', ['-D', cluster.dataDir, '-m', mode, '-w', '-t', '3', 'stop'], 5_000);
-      return;
+      stopped = true;
+      break;
     } catch {
       // try harder below
     }
   }
-  const server = runningServer(cluster.dataDir);
-  if (server) process.kill(server.pid, 'SIGKILL');
+  if (!stopped && processAlive(server.pid)) process.kill(server.pid, 'SIGKILL');
+  // pg_ctl returns once postmaster.pid is gone, a moment before the process (and its port) is.
+  const deadline = Date.now() + 3_000;
+  while (processAlive(server.pid) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+  return true;
 }
 
 /** Takes a compressed tar-format base backup (with its manifest) into `directory`. */

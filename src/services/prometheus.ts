@@ -3,10 +3,8 @@
  * (backup failed, backup stale, WAL stale, snapshot failed/stale) can be built in standard monitoring.
  */
 import { renameSync, writeFileSync } from 'node:fs';
+import { reportedSuccessTime } from './reported-time.js';
 import type { CheckOutcome, CheckRun } from './run-checks.js';
-
-/** Output names that carry the time of an asset's last success, in order of preference. */
-const SUCCESS_TIME_OUTPUTS = ['lastBackupAt', 'lastArchivedAt', 'newestStartTime', 'lastModified', 'recoveryPoint'];
 
 function label(value: string): string {
   return value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
@@ -19,16 +17,8 @@ function seconds(value: unknown): number | undefined {
 }
 
 function lastSuccessSeconds(outcome: CheckOutcome): number | undefined {
-  // A shell check of a custom backup script reports its times inside the JSON it printed.
-  const printed = outcome.outputs.json;
-  const sources = [outcome.outputs, ...(printed && typeof printed === 'object' ? [printed as Record<string, unknown>] : [])];
-  for (const source of sources) {
-    for (const name of SUCCESS_TIME_OUTPUTS) {
-      const value = seconds(source[name]);
-      if (value !== undefined) return value;
-    }
-  }
-  return undefined;
+  const reported = reportedSuccessTime(outcome.outputs);
+  return reported && Math.round(reported.ms / 1000);
 }
 
 /** The metrics text for one check run. */
@@ -57,16 +47,20 @@ export function prometheusText(run: CheckRun): string {
     const entry = assets.get(outcome.signal.asset) ?? {};
     const time = lastSuccessSeconds(outcome);
     if (outcome.signal.kind === 'freshness' && time !== undefined) entry.freshness = Math.max(entry.freshness ?? 0, time);
+    // A passing success check proves a success at the time it reports, else at the time it looked.
     if (outcome.signal.kind === 'success' && outcome.status === 'passed') entry.success = Math.max(entry.success ?? 0, time ?? seconds(outcome.finishedAt)!);
     assets.set(outcome.signal.asset, entry);
   }
-  lines.push(
-    '# HELP runbook_asset_last_success_timestamp_seconds Time of the newest successful backup seen for the asset.',
-    '# TYPE runbook_asset_last_success_timestamp_seconds gauge',
-  );
-  for (const [asset, entry] of assets) {
-    const value = entry.freshness ?? entry.success;
-    if (value !== undefined) lines.push(`runbook_asset_last_success_timestamp_seconds{asset="${label(asset)}",env="${label(run.env)}"} ${value}`);
+  const series = [
+    ['runbook_asset_last_success_timestamp_seconds', 'success', 'Time of the last success a passing success check saw for the asset.'],
+    ['runbook_asset_freshness_timestamp_seconds', 'freshness', 'Time of the newest backup of the asset that a freshness check reported.'],
+  ] as const;
+  for (const [metric, key, help] of series) {
+    lines.push(`# HELP ${metric} ${help}`, `# TYPE ${metric} gauge`);
+    for (const [asset, entry] of assets) {
+      const value = entry[key];
+      if (value !== undefined) lines.push(`${metric}{asset="${label(asset)}",env="${label(run.env)}"} ${value}`);
+    }
   }
   return `${lines.join('\n')}\n`;
 }

@@ -8,6 +8,7 @@ import type { Environment, Runbook } from '../runbooks/schema.js';
 import type { ActionPreview, Reconciliation, StepResult } from '../steps/provider.js';
 import { canonicalJson } from './canonical-json.js';
 import { newEvent, type EventData, type NewEvent } from './events.js';
+import { drillResult } from './drill-result.js';
 import type { SessionState, StepState } from './session-state.js';
 
 export type Command =
@@ -317,21 +318,15 @@ function decideCompleteSession(state: SessionState, command: Extract<Command, { 
     return refuse('steps-remaining', `steps not finished: ${remaining.join(', ')}; complete or skip them (with a reason) first`);
   }
   let drill: EventData<'SessionCompleted'>['drill'] = null;
-  if (state.drill) {
-    const ends = state.order
-      .map((id) => state.steps[id]!)
-      .find((step) => findDefinition(state, step.id)?.drill?.restoreEnds && step.status === 'done');
-    const failedSteps = state.order.filter((id) => {
-      const step = state.steps[id]!;
-      return step.overrideReason !== null || (step.status === 'skipped' && findDefinition(state, id)?.drill?.restoreEnds);
-    });
-    const endAt = ends?.completedAt ?? state.lastEventAt;
+  // The recorded verdict is the same one every export and `runbook evidence` compute.
+  const result = drillResult({ ...state, status: 'completed' });
+  if (result) {
     drill = {
-      rtoMs: state.startedAt && endAt ? Date.parse(endAt) - Date.parse(state.startedAt) : null,
-      recoveryPoint: command.recoveryPoint ?? null,
-      recoveryTarget: command.recoveryTarget ?? null,
-      failedSteps,
-      passed: failedSteps.length === 0,
+      rtoMs: result.rtoMs,
+      recoveryPoint: command.recoveryPoint ?? result.recoveryPoint,
+      recoveryTarget: command.recoveryTarget ?? result.recoveryTarget,
+      failedSteps: [...result.failedSteps],
+      passed: result.passed === true,
     };
   }
   return accept(newEvent('SessionCompleted', null, { drill }));

@@ -40,6 +40,39 @@ const migrations: readonly string[] = [
      heartbeat_at TEXT NOT NULL,
      token TEXT NOT NULL
    );`,
+  // 2: snapshots of the folded state, a cache that makes resume of long logs fast (issue 3).
+  // Rowid table, not WITHOUT ROWID: its rows are large.
+  `CREATE TABLE snapshots (
+     session_id TEXT NOT NULL,
+     seq INTEGER NOT NULL CHECK (seq >= 1),
+     event_hash TEXT NOT NULL,
+     fold_version INTEGER NOT NULL,
+     state TEXT NOT NULL,
+     checksum TEXT NOT NULL,
+     PRIMARY KEY (session_id, seq)
+   );`,
+  // 3: check results kept as evidence by `runbook check` (src/state/check-results.ts, issue 6).
+  `CREATE TABLE check_results (
+     id INTEGER PRIMARY KEY,
+     run_id TEXT NOT NULL,
+     runbook TEXT NOT NULL,
+     env TEXT NOT NULL,
+     step TEXT NOT NULL,
+     asset TEXT,
+     signal_kind TEXT,
+     status TEXT NOT NULL,
+     observed TEXT,
+     expected TEXT,
+     detail TEXT NOT NULL,
+     alert TEXT,
+     reported_at TEXT,
+     reported_from TEXT,
+     duration_ms INTEGER NOT NULL,
+     finished_at TEXT NOT NULL
+   );
+   CREATE INDEX check_results_by_signal ON check_results (asset, signal_kind, status, finished_at);
+   CREATE INDEX check_results_by_reported ON check_results (asset, signal_kind, reported_at);
+   CREATE INDEX check_results_by_run ON check_results (run_id);`,
 ];
 
 /** The schema version this build writes. */

@@ -28,6 +28,7 @@ import { describeRunbookChanges } from './runbook-diff.js';
 import { newSessionId } from './session-id.js';
 import { evolve, foldEvents, inFlightSteps, stepDefinition, type SessionState, type StepState } from './session-state.js';
 import { resolveSessionId } from './sessions.js';
+import { loadSessionState } from './resume.js';
 
 /** The runbooks file as the loader returns it (src/runbooks/load.ts). */
 export interface LoadedRunbooks {
@@ -87,6 +88,8 @@ export interface ReconcileOutcome {
 const DEFAULT_CHECK_TIMEOUT_MS = 30_000;
 const DEFAULT_ACTION_TIMEOUT_MS = 600_000;
 const DEFAULT_WAIT_INTERVAL_MS = 10_000;
+/** The first re-poll of a wait; later ones double up to the step's interval. */
+const FIRST_REPOLL_MS = 100;
 /** Longest string kept in an event (shell output is capped; the artifact holds the rest). */
 const MAX_STRING = 64 * 1024;
 
@@ -206,9 +209,9 @@ export class SessionService {
 
   /** A session's state without driving it (no lock): for listings, exports and screens. */
   inspect(sessionId: string): SessionState {
-    const events = this.store.read(sessionId);
-    if (events.length === 0) throw new OperatorError(`no session "${sessionId}"; list them with "runbook sessions --all"`);
-    return foldEvents(sessionId, events);
+    const state = loadSessionState(this.store, sessionId);
+    if (state.lastSeq === 0) throw new OperatorError(`no session "${sessionId}"; list them with "runbook sessions --all"`);
+    return state;
   }
 
   /** @internal shared with DrivenSession */
@@ -472,9 +475,9 @@ export class DrivenSession {
       expectedLastSeq: this.current.lastSeq,
       actor: this.service.deps.operator,
       at: this.service.deps.now().toISOString(),
-      currentStep: (stored) => {
+      fold: (stored) => {
         for (const event of stored) state = evolve(state, event);
-        return state.currentStepId;
+        return state;
       },
     });
     this.current = state;
@@ -621,6 +624,10 @@ export class DrivenSession {
     const intervalMs = (parseDurationSeconds(step.interval ?? '') ?? DEFAULT_WAIT_INTERVAL_MS / 1000) * 1000;
     const endsAt = Date.now() + timeoutMs;
     let polls = 0;
+    // Re-polls start fast and back off to the step's interval: a wait that is nearly over when it
+    // opens (a small restore promoting a moment after it started) passes in a moment instead of a
+    // whole interval later, and long waits still settle at the interval.
+    let delayMs = Math.min(intervalMs, FIRST_REPOLL_MS);
     for (;;) {
       polls++;
       const remaining = Math.max(1, endsAt - Date.now());
@@ -628,15 +635,16 @@ export class DrivenSession {
         provider.run(params, context),
       );
       if (result.ok || options.signal?.aborted) return result;
-      if (Date.now() + intervalMs >= endsAt) {
+      if (Date.now() + delayMs >= endsAt) {
         return { ...result, detail: `still not passing after ${polls} polls over ${Math.round(timeoutMs / 1000)}s: ${result.detail}` };
       }
       options.onProgress?.({ message: `poll ${polls}: ${this.redactor.redactText(result.detail)}`, fraction: 1 - (endsAt - Date.now()) / timeoutMs });
       try {
-        await sleep(intervalMs, options.signal);
+        await sleep(delayMs, options.signal);
       } catch (error) {
         return toFailureResult(error, `wait of step "${step.id}"`);
       }
+      delayMs = Math.min(intervalMs, delayMs * 2);
     }
   }
 }

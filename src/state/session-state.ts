@@ -134,9 +134,19 @@ export function initialState(id: string): SessionState {
 
 /** Folds a whole log. */
 export function foldEvents(id: string, events: readonly SessionEvent[]): SessionState {
-  let state = initialState(id);
-  for (const event of events) state = evolve(state, event);
-  return state;
+  return foldFrom(initialState(id), events);
+}
+
+/**
+ * Folds `events` onto `state` (a snapshot, or the state a caller already has). Equal to
+ * `events.reduce(evolve, state)`: both run the same transitions (`apply`); only this one lets
+ * the draft keep its own steps map across events instead of copying it per event, which is
+ * what made resume of long logs slow (issue 3). `state` itself is never changed.
+ */
+export function foldFrom(state: SessionState, events: readonly SessionEvent[]): SessionState {
+  const draft = newDraft(state);
+  for (const event of events) apply(draft, event);
+  return draft.state;
 }
 
 /** The notes in the order they were added. */
@@ -164,125 +174,199 @@ export function stepDefinition(state: SessionState, stepId: string): Step | unde
 
 /** Applies one event. Pure: returns a new state and never mutates its arguments. */
 export function evolve(state: SessionState, event: SessionEvent): SessionState {
-  const base = { ...state, lastSeq: event.seq, lastHash: event.hash, lastEventAt: event.at };
+  const draft = newDraft(state);
+  apply(draft, event);
+  return draft.state;
+}
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+/**
+ * A state being folded: a shallow copy the transitions may assign to. Its steps map, and each
+ * step in it, stay shared with the state it was copied from until the draft owns them: they are
+ * copied before the first write, so a draft never changes a state someone else holds. `evolve`
+ * starts a draft per event; `foldFrom` keeps one, so a long log copies each step once, not once
+ * per event.
+ */
+interface Draft {
+  readonly state: Mutable<SessionState>;
+  ownsSteps: boolean;
+  readonly ownedSteps: Set<string>;
+}
+
+function newDraft(state: SessionState): Draft {
+  return { state: { ...state }, ownsSteps: false, ownedSteps: new Set() };
+}
+
+/** The step `stepId`, writable; undefined when the runbook has no such step (the event then changes only the head). */
+function draftStep(draft: Draft, stepId: string | null): Mutable<StepState> | undefined {
+  if (stepId === null) return undefined;
+  const step = draft.state.steps[stepId];
+  if (!step) return undefined;
+  if (draft.ownedSteps.has(stepId)) return step as Mutable<StepState>;
+  if (!draft.ownsSteps) {
+    draft.state.steps = { ...draft.state.steps };
+    draft.ownsSteps = true;
+  }
+  const copy: Mutable<StepState> = { ...step };
+  (draft.state.steps as Record<string, StepState>)[stepId] = copy;
+  draft.ownedSteps.add(stepId);
+  return copy;
+}
+
+/** The transitions, shared by `evolve` and `foldFrom`: they write to the draft only. */
+function apply(draft: Draft, event: SessionEvent): void {
+  const state = draft.state;
+  state.lastSeq = event.seq;
+  state.lastHash = event.hash;
+  state.lastEventAt = event.at;
   switch (event.type) {
     case 'SessionStarted':
-      return started(base, event.data, event.at);
-    case 'StepOpened':
-      return withStep(base, event.stepId, (step) => ({
-        ...step,
-        status: step.status === 'pending' || step.status === 'done' || step.status === 'skipped' ? 'open' : step.status,
-        openedAt: step.openedAt ?? event.at,
-        completedAt: step.status === 'done' || step.status === 'skipped' ? null : step.completedAt,
-        opened: step.opened + 1,
-      }), event.stepId);
+      started(draft, event.data, event.at);
+      return;
+    case 'StepOpened': {
+      const step = draftStep(draft, event.stepId);
+      if (!step) return;
+      const finished = step.status === 'done' || step.status === 'skipped';
+      if (step.status === 'pending' || finished) step.status = 'open';
+      step.openedAt = step.openedAt ?? event.at;
+      if (finished) step.completedAt = null;
+      step.opened = step.opened + 1;
+      state.currentStepId = event.stepId;
+      return;
+    }
     case 'CheckPassed':
     case 'CheckFailed': {
+      const step = draftStep(draft, event.stepId);
+      if (!step) return;
       const ok = event.type === 'CheckPassed';
       const { observed, expected, detail, durationMs, outputs } = event.data;
-      return withStep(base, event.stepId, (step) => ({
-        ...step,
-        status: ok ? 'passed' : 'failed',
-        check: { ok, observed, expected, detail, durationMs, at: event.at },
-        checkRuns: step.checkRuns + 1,
-        outputs,
-        error: ok ? null : detail,
-      }));
+      step.status = ok ? 'passed' : 'failed';
+      step.check = { ok, observed, expected, detail, durationMs, at: event.at };
+      step.checkRuns = step.checkRuns + 1;
+      step.outputs = outputs;
+      step.error = ok ? null : detail;
+      return;
     }
     case 'InputProvided': {
       const { name, value, label, secret } = event.data;
       if (event.stepId === null) {
-        return name === null ? base : { ...base, inputs: { ...base.inputs, [name]: value } };
+        if (name !== null) state.inputs = { ...state.inputs, [name]: value };
+        return;
       }
-      return withStep(base, event.stepId, (step) => ({
-        ...step,
-        status: 'passed',
-        input: { value, label, secret },
-        outputs: label === null ? { value } : { value, label },
-      }));
+      const step = draftStep(draft, event.stepId);
+      if (!step) return;
+      step.status = 'passed';
+      step.input = { value, label, secret };
+      step.outputs = label === null ? { value } : { value, label };
+      return;
     }
-    case 'ActionPreviewed':
-      return withStep(base, event.stepId, (step) => ({ ...step, preview: { ...event.data, at: event.at }, confirmation: null }));
-    case 'ActionConfirmed':
-      return withStep(base, event.stepId, (step) => ({ ...step, confirmation: { typed: event.data.typed, at: event.at } }));
-    case 'ActionIntended':
-      return withStep(base, event.stepId, (step) => ({
-        ...step,
-        status: 'in-flight',
-        intent: { ...event.data, at: event.at },
-        reconciliation: null,
-        error: null,
-      }));
-    case 'ActionSucceeded':
-      return withStep(base, event.stepId, (step) => ({ ...step, status: 'passed', outputs: event.data.outputs, error: null }));
-    case 'ActionFailed':
+    case 'ActionPreviewed': {
+      const step = draftStep(draft, event.stepId);
+      if (!step) return;
+      step.preview = { ...event.data, at: event.at };
+      step.confirmation = null;
+      return;
+    }
+    case 'ActionConfirmed': {
+      const step = draftStep(draft, event.stepId);
+      if (step) step.confirmation = { typed: event.data.typed, at: event.at };
+      return;
+    }
+    case 'ActionIntended': {
+      const step = draftStep(draft, event.stepId);
+      if (!step) return;
+      step.status = 'in-flight';
+      step.intent = { ...event.data, at: event.at };
+      step.reconciliation = null;
+      step.error = null;
+      return;
+    }
+    case 'ActionSucceeded': {
+      const step = draftStep(draft, event.stepId);
+      if (!step) return;
+      step.status = 'passed';
+      step.outputs = event.data.outputs;
+      step.error = null;
+      return;
+    }
+    case 'ActionFailed': {
+      const step = draftStep(draft, event.stepId);
+      if (!step) return;
       // A re-run after a failure is a new attempt: a new idempotency key, a fresh preview and confirmation.
-      return withStep(base, event.stepId, (step) => ({
-        ...step,
-        status: 'failed',
-        error: event.data.error,
-        outputs: event.data.outputs,
-        attempt: step.attempt + 1,
-        preview: null,
-        confirmation: null,
-      }));
-    case 'ActionReconciled': {
-      const found = event.data.outcome === 'found';
-      return withStep(base, event.stepId, (step) => ({
-        ...step,
-        status: found ? 'passed' : 'open',
-        outputs: found ? event.data.outputs : step.outputs,
-        reconciliation: event.data,
-        // Not found: the same attempt (same key) may be re-run, after a fresh confirmation.
-        confirmation: found ? step.confirmation : null,
-      }));
+      step.status = 'failed';
+      step.error = event.data.error;
+      step.outputs = event.data.outputs;
+      step.attempt = step.attempt + 1;
+      step.preview = null;
+      step.confirmation = null;
+      return;
     }
-    case 'StepCompleted':
-      return advance(
-        withStep(base, event.stepId, (step) => ({
-          ...step,
-          status: 'done',
-          completedAt: event.at,
-          note: event.data.note,
-          overrideReason: event.data.overrideReason,
-          drill: event.data.drill,
-          durationMs: step.openedAt ? Date.parse(event.at) - Date.parse(step.openedAt) : 0,
-        })),
-        event.stepId,
-      );
-    case 'StepSkipped':
-      return advance(
-        withStep(base, event.stepId, (step) => ({
-          ...step,
-          status: 'skipped',
-          completedAt: event.at,
-          skipReason: event.data.reason,
-          durationMs: step.openedAt ? Date.parse(event.at) - Date.parse(step.openedAt) : 0,
-        })),
-        event.stepId,
-      );
+    case 'ActionReconciled': {
+      const step = draftStep(draft, event.stepId);
+      if (!step) return;
+      const found = event.data.outcome === 'found';
+      step.status = found ? 'passed' : 'open';
+      if (found) step.outputs = event.data.outputs;
+      step.reconciliation = event.data;
+      // Not found: the same attempt (same key) may be re-run, after a fresh confirmation.
+      if (!found) step.confirmation = null;
+      return;
+    }
+    case 'StepCompleted': {
+      const step = draftStep(draft, event.stepId);
+      if (step) {
+        step.status = 'done';
+        step.completedAt = event.at;
+        step.note = event.data.note;
+        step.overrideReason = event.data.overrideReason;
+        step.drill = event.data.drill;
+        step.durationMs = step.openedAt ? Date.parse(event.at) - Date.parse(step.openedAt) : 0;
+      }
+      advance(state, event.stepId);
+      return;
+    }
+    case 'StepSkipped': {
+      const step = draftStep(draft, event.stepId);
+      if (step) {
+        step.status = 'skipped';
+        step.completedAt = event.at;
+        step.skipReason = event.data.reason;
+        step.durationMs = step.openedAt ? Date.parse(event.at) - Date.parse(step.openedAt) : 0;
+      }
+      advance(state, event.stepId);
+      return;
+    }
     case 'NoteAdded':
-      return {
-        ...base,
-        notes: { note: { seq: event.seq, at: event.at, actor: event.actor, stepId: event.stepId, text: event.data.text }, previous: base.notes },
-        noteCount: base.noteCount + 1,
-      };
+      state.notes = { note: { seq: event.seq, at: event.at, actor: event.actor, stepId: event.stepId, text: event.data.text }, previous: state.notes };
+      state.noteCount = state.noteCount + 1;
+      return;
     case 'SessionInterrupted':
-      return { ...base, interrupted: true };
+      state.interrupted = true;
+      return;
     case 'SessionResumed':
-      return { ...base, interrupted: false, resumes: base.resumes + 1 };
+      state.interrupted = false;
+      state.resumes = state.resumes + 1;
+      return;
     case 'LockTakenOver':
-      return base;
+      return;
     case 'SessionCompleted':
-      return { ...base, status: 'completed', endedAt: event.at, currentStepId: null, completion: event.data };
+      state.status = 'completed';
+      state.endedAt = event.at;
+      state.currentStepId = null;
+      state.completion = event.data;
+      return;
     case 'SessionAborted':
-      return { ...base, status: 'aborted', endedAt: event.at, abortReason: event.data.reason };
+      state.status = 'aborted';
+      state.endedAt = event.at;
+      state.abortReason = event.data.reason;
+      return;
     default:
-      return assertNever(event);
+      assertNever(event);
   }
 }
 
-function started(base: SessionState, data: EventData<'SessionStarted'>, at: string): SessionState {
+function started(draft: Draft, data: EventData<'SessionStarted'>, at: string): void {
   const runbook = data.runbook as Runbook;
   const steps: Record<string, StepState> = {};
   const order: string[] = [];
@@ -294,28 +378,28 @@ function started(base: SessionState, data: EventData<'SessionStarted'>, at: stri
       if (reached) order.push(step.id);
     }
   }
-  return {
-    ...base,
-    status: 'open',
-    runbook,
-    runbookHash: data.runbookHash,
-    runbooksFile: data.runbooksFile,
-    env: data.env,
-    environment: data.environment,
-    protected: data.protected,
-    drill: data.drill,
-    incident: data.incident,
-    operator: data.operator,
-    productVersion: data.productVersion,
-    startedAt: at,
-    inputs: data.inputs,
-    secretInputs: Object.entries(runbook.inputs ?? {})
-      .filter(([, input]) => input.secret)
-      .map(([name]) => name),
-    steps,
-    order,
-    currentStepId: order[0] ?? null,
-  };
+  const state = draft.state;
+  state.status = 'open';
+  state.runbook = runbook;
+  state.runbookHash = data.runbookHash;
+  state.runbooksFile = data.runbooksFile;
+  state.env = data.env;
+  state.environment = data.environment;
+  state.protected = data.protected;
+  state.drill = data.drill;
+  state.incident = data.incident;
+  state.operator = data.operator;
+  state.productVersion = data.productVersion;
+  state.startedAt = at;
+  state.inputs = data.inputs;
+  state.secretInputs = Object.entries(runbook.inputs ?? {})
+    .filter(([, input]) => input.secret)
+    .map(([name]) => name);
+  state.steps = steps;
+  draft.ownsSteps = true;
+  for (const id of Object.keys(steps)) draft.ownedSteps.add(id);
+  state.order = order;
+  state.currentStepId = order[0] ?? null;
 }
 
 function emptyStep(step: Step, sectionId: string): StepState {
@@ -346,34 +430,22 @@ function emptyStep(step: Step, sectionId: string): StepState {
   };
 }
 
-function withStep(
-  state: SessionState,
-  stepId: string | null,
-  change: (step: StepState) => StepState,
-  current?: string | null,
-): SessionState {
-  const step = stepId === null ? undefined : state.steps[stepId];
-  if (!step) return state;
-  return {
-    ...state,
-    steps: { ...state.steps, [step.id]: change(step) },
-    currentStepId: current === undefined ? state.currentStepId : current,
-  };
-}
-
 /** After a step is finished, the current step is the next unfinished one (in order, then from the top). */
-function advance(state: SessionState, finished: string | null): SessionState {
+function advance(state: Mutable<SessionState>, finished: string | null): void {
   if (finished !== state.currentStepId && state.currentStepId !== null) {
     const current = state.steps[state.currentStepId];
-    if (current && current.status !== 'done' && current.status !== 'skipped') return state;
+    if (current && current.status !== 'done' && current.status !== 'skipped') return;
   }
   const unfinished = (id: string) => {
     const status = state.steps[id]!.status;
     return status !== 'done' && status !== 'skipped';
   };
   const index = finished === null ? -1 : state.order.indexOf(finished);
-  const next = state.order.slice(index + 1).find(unfinished) ?? state.order.find(unfinished) ?? null;
-  return { ...state, currentStepId: next };
+  let next: string | null = null;
+  for (let position = index + 1; position < state.order.length && next === null; position++) {
+    if (unfinished(state.order[position]!)) next = state.order[position]!;
+  }
+  state.currentStepId = next ?? state.order.find(unfinished) ?? null;
 }
 
 function assertNever(value: never): never {

@@ -48,3 +48,15 @@ export function wrapWords(text: string, width: number): string[] {
   }
   return lines;
 }
+
+/**
+ * `text` cut to `width` characters (ending in "…" when cut) and padded with spaces to exactly
+ * `width`. Counts code points: list rows are laid out as plain strings because a row of nested
+ * Ink boxes costs several milliseconds to lay out, and the home screen's first frame has many.
+ */
+export function fitText(text: string, width: number): string {
+  if (width <= 0) return '';
+  const chars = Array.from(text);
+  if (chars.length > width) return `${chars.slice(0, Math.max(0, width - 1)).join('')}…`;
+  return text + ' '.repeat(width - chars.length);
+}

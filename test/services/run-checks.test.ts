@@ -49,6 +49,13 @@ runbooks:
             with:
               argv: [${node}, -e, "process.exit(3)"]
             alert: wal-archive-stale
+          - id: archiver-ran
+            kind: check
+            title: The archiver ran
+            do: Nothing.
+            uses: shell.run
+            with: { argv: [${node}, -e, "process.exit(0)"] }
+            signal: { asset: wal-archive, kind: success }
           - id: read-manual
             kind: manual
             title: Read the dashboard
@@ -120,13 +127,14 @@ describe('runbook check', () => {
     expect(run.outcomes.map((outcome) => [outcome.step, outcome.status])).toEqual([
       ['passes', 'passed'],
       ['archive-fresh', 'failed'],
+      ['archiver-ran', 'passed'],
       ['only-fancy', 'skipped'],
     ]);
     const failed = run.outcomes[1]!;
     expect(failed.alert).toEqual({ id: 'wal-archive-stale', name: 'WAL archive stale' });
     expect(failed.open).toBe('runbook start restore --env local --at fix-archive');
-    expect(run.outcomes[2]!.detail).toContain('not applicable in environment "local"');
-    expect([run.passed, run.failed, run.skipped]).toEqual([1, 1, 1]);
+    expect(run.outcomes[3]!.detail).toContain('not applicable in environment "local"');
+    expect([run.passed, run.failed, run.skipped]).toEqual([2, 1, 1]);
   });
 
   it('skips a check that needs a value only a guided session has', async () => {
@@ -159,18 +167,21 @@ describe('runbook check', () => {
     expect(io.out()).toContain('FAIL  archive-fresh');
     expect(io.out()).toContain('alert: WAL archive stale (wal-archive-stale)');
     expect(io.out()).toContain('open: runbook start restore --env local --at fix-archive');
-    expect(io.out()).toContain('1 passed, 1 failed, 1 skipped');
+    expect(io.out()).toContain('2 passed, 1 failed, 1 skipped');
     const metrics = readFileSync(prom, 'utf8');
     expect(metrics).toContain('runbook_check_success{runbook="daily",env="local",step="archive-fresh",alert="wal-archive-stale"} 0');
     expect(metrics).toContain('runbook_check_success{runbook="daily",env="local",step="passes",alert=""} 1');
-    expect(metrics).toContain(`runbook_asset_last_success_timestamp_seconds{asset="wal-archive",env="local"} ${Date.UTC(2026, 0, 2) / 1000}`);
+    expect(metrics).toContain(`runbook_asset_freshness_timestamp_seconds{asset="wal-archive",env="local"} ${Date.UTC(2026, 0, 2) / 1000}`);
+    // The success check passed without reporting a time: its success is when it looked.
+    const successLine = metrics.split('\n').find((line) => line.startsWith('runbook_asset_last_success_timestamp_seconds{asset="wal-archive"'));
+    expect(Number(successLine?.split(' ')[1])).toBeGreaterThan(Date.UTC(2026, 0, 2) / 1000);
 
     const jsonIO = fakeIO({ cwd: directory });
     expect(await main(['check', 'daily', '--env', 'other', '--json', '--file', file], jsonIO)).toBe(1);
     const report = JSON.parse(jsonIO.out());
     expect(report.format).toBe('runbook-check/1');
     expect(report.env).toBe('other');
-    expect(report.outcomes.map((outcome: { status: string }) => outcome.status)).toEqual(['passed', 'failed', 'passed']);
+    expect(report.outcomes.map((outcome: { status: string }) => outcome.status)).toEqual(['passed', 'failed', 'passed', 'passed']);
   });
 
   it('refuses an unknown runbook or environment with exit 2', async () => {

@@ -33,8 +33,8 @@ export interface Terminal {
   sendKeys(...keys: string[]): Promise<void>;
   /** Types `text` literally. */
   type(text: string): Promise<void>;
-  /** The visible screen, as text. */
-  screen(): Promise<string>;
+  /** The visible screen, as text; with `escapes`, keeping colour and style escape sequences. */
+  screen(options?: { escapes?: boolean }): Promise<string>;
   /**
    * Everything the pane holds, scrollback included. Read this after the program exits: tmux's
    * "Pane is dead" line scrolls the top line of the screen into the scrollback.
@@ -46,6 +46,8 @@ export interface Terminal {
   waitForTextGone(text: string, timeoutMs?: number): Promise<string>;
   /** Resolves to the program's exit code once it has exited. */
   waitForExit(timeoutMs?: number): Promise<number>;
+  /** The pid of the pane's process (the program itself: tmux runs it without a shell). */
+  panePid(): Promise<string>;
   /** Kills the tmux server and removes its socket directory. Safe to call twice. */
   close(): Promise<void>;
 }
@@ -92,10 +94,19 @@ export async function openTerminal(options: TerminalOptions = {}): Promise<Termi
   );
 
   let closed = false;
-  const screen = () => tmux('capture-pane', '-p', '-t', sessionName);
+  const screen = (screenOptions: { escapes?: boolean } = {}) =>
+    tmux('capture-pane', '-p', ...(screenOptions.escapes ? ['-e'] : []), '-t', sessionName);
   const paneStatus = async (): Promise<number | undefined> => {
-    const [dead, status] = (await tmux('display-message', '-p', '-t', sessionName, '#{pane_dead} #{pane_dead_status}')).trim().split(' ');
-    return dead === '1' ? Number(status) : undefined;
+    const [dead, status = '', signal = ''] = (
+      await tmux('display-message', '-p', '-t', sessionName, '#{pane_dead}|#{pane_dead_status}|#{pane_dead_signal}')
+    )
+      .trim()
+      .split('|');
+    if (dead !== '1') return undefined;
+    // tmux can mark the pane dead a moment before it records the status: poll again until it has.
+    if (status !== '') return Number(status);
+    if (signal !== '') return 128 + Number(signal);
+    return undefined;
   };
 
   const poll = async <T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined>): Promise<T> => {
@@ -135,6 +146,7 @@ export async function openTerminal(options: TerminalOptions = {}): Promise<Termi
     waitForExit(timeoutMs = 5000) {
       return poll('the program to exit', timeoutMs, paneStatus);
     },
+    panePid: async () => (await tmux('list-panes', '-t', sessionName, '-F', '#{pane_pid}')).trim(),
     async close() {
       if (closed) return;
       closed = true;

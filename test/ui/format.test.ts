@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatAge, formatDay, plural, wrapWords } from '../../src/ui/format.js';
+import { fitText, formatAge, formatDay, plural, wrapWords } from '../../src/ui/format.js';
 import { themeFor } from '../../src/ui/theme.js';
 import { lastOffset, windowAt } from '../../src/ui/window.js';
 
@@ -62,5 +62,15 @@ describe('theme', () => {
   it('uses colours otherwise (an empty NO_COLOR does not count, per no-color.org)', () => {
     expect(themeFor({}).danger).toBe('red');
     expect(themeFor({ NO_COLOR: '' }).selected).toBe('blue');
+  });
+});
+
+describe('fitText', () => {
+  it('pads to the width, or cuts with an ellipsis so the result is exactly the width', () => {
+    expect(fitText('abc', 6)).toBe('abc   ');
+    expect(fitText('abcdefgh', 6)).toBe('abcde…');
+    expect(fitText('abcdef', 6)).toBe('abcdef');
+    expect(fitText('anything', 0)).toBe('');
+    expect(fitText('naïve café', 5)).toBe('naïv…');
   });
 });

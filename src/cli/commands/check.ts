@@ -1,12 +1,14 @@
 import { ExitCode } from '../../exit-codes.js';
+import { resolveEnvironment } from '../../runbooks/environment.js';
 import { loadRunbooksFile } from '../../runbooks/load.js';
 import { formatCheckJson, formatCheckTable } from '../../services/check-report.js';
 import { writePrometheusFile } from '../../services/prometheus.js';
 import { runChecks } from '../../services/run-checks.js';
-import type { CliIO } from '../io.js';
+import { storeCheckRun } from '../../services/store-check-run.js';
+import { writeLine, type CliIO } from '../io.js';
 import type { ParsedCommand } from '../spec.js';
 
-/** `runbook check <runbook> [--env E] [--json] [--prom FILE]`. */
+/** `runbook check <runbook> [--env E] [--json] [--prom FILE]`; the results are also kept as evidence in the session database. */
 export async function run(command: ParsedCommand, io: CliIO): Promise<number> {
   const loaded = loadRunbooksFile(command.file);
   const result = await runChecks({
@@ -17,5 +19,16 @@ export async function run(command: ParsedCommand, io: CliIO): Promise<number> {
   });
   io.stdout.write(command.options.json ? formatCheckJson(result) : formatCheckTable(result));
   if (typeof command.options.prom === 'string') writePrometheusFile(command.options.prom, result);
+  // Evidence is a by-product: failing to keep it must not hide the checks' own results or exit code.
+  try {
+    const secrets = resolveEnvironment(result.env, loaded.file.environments[result.env]!, io.env).secrets;
+    storeCheckRun(command.db, result, secrets);
+  } catch (error) {
+    writeLine(io.stderr, `warning: the check results were not stored as evidence in ${command.db}: ${oneLine((error as Error).message)}`);
+  }
   return result.failed > 0 ? ExitCode.failed : ExitCode.ok;
+}
+
+function oneLine(text: string): string {
+  return text.replace(/\s+/g, ' ').trim();
 }

@@ -1,8 +1,25 @@
-import { OperatorError } from '../../errors.js';
+import { ExitCode } from '../../exit-codes.js';
+import { loadRunbooksFile } from '../../runbooks/load.js';
+import { collectEvidence } from '../../services/evidence.js';
+import { formatEvidenceJson, formatEvidenceTable } from '../../services/evidence-report.js';
+import { chooseEnvironment } from '../../services/run-checks.js';
+import { openExistingStore } from '../../state/open-store.js';
 import type { CliIO } from '../io.js';
 import type { ParsedCommand } from '../spec.js';
 
-/** Not built yet: see the README's command tour. */
-export async function run(_command: ParsedCommand, _io: CliIO): Promise<number> {
-  throw new OperatorError('"runbook evidence" is not built yet; see the README for what works today');
+/** `runbook evidence [--env E] [--json]`: exit 1 when a restore test is overdue or an asset's newest backup is stale. */
+export async function run(command: ParsedCommand, io: CliIO): Promise<number> {
+  const loaded = loadRunbooksFile(command.file);
+  const envOption = command.options.env as string | undefined;
+  const env = envOption === undefined ? undefined : chooseEnvironment(loaded.file, envOption);
+  // No database yet means nothing was ever recorded: everything with a cadence is overdue.
+  const store = openExistingStore(command.db);
+  let report;
+  try {
+    report = collectEvidence({ file: loaded.file, store, now: new Date(), ...(env ? { env } : {}) });
+  } finally {
+    store?.close();
+  }
+  io.stdout.write(command.options.json ? formatEvidenceJson(report) : formatEvidenceTable(report));
+  return report.overdue ? ExitCode.failed : ExitCode.ok;
 }

@@ -4,6 +4,7 @@
  */
 import { OperatorError } from '../../errors.js';
 import type { EventStore } from '../event-store.js';
+import { drillResult, type DrillResult } from '../drill-result.js';
 import { validateEvent, type RawEvent } from '../events.js';
 import { evolve, initialState, type SessionState } from '../session-state.js';
 
@@ -33,12 +34,8 @@ export interface StepSummary {
   readonly durationMs: number | null;
 }
 
-export interface DrillSummary {
-  readonly rtoMs: number | null;
-  readonly recoveryPoint: string | null;
-  readonly recoveryTarget: string | null;
-  readonly passed: boolean | null;
-}
+/** A drill's result as exports show it (src/state/drill-result.ts defines pass/fail). */
+export type DrillSummary = DrillResult;
 
 export interface AuditRecord {
   readonly session: AuditSession;
@@ -67,15 +64,7 @@ export function buildAuditRecord(sessionId: string, events: readonly RawEvent[])
         : 'open';
     return { id, title: step.title, section: step.sectionId, kind: step.kind, status, durationMs: step.durationMs };
   });
-  const completion = state.completion?.drill;
-  const drill: DrillSummary | null = state.drill
-    ? {
-        rtoMs: completion?.rtoMs ?? null,
-        recoveryPoint: completion?.recoveryPoint ?? lastDrillValue(state, 'recoveryPoint'),
-        recoveryTarget: completion?.recoveryTarget ?? lastDrillValue(state, 'recoveryTarget'),
-        passed: completion ? completion.passed : null,
-      }
-    : null;
+  const drill: DrillSummary | null = drillResult(state);
   return {
     session: {
       id: sessionId,
@@ -98,12 +87,6 @@ export function buildAuditRecord(sessionId: string, events: readonly RawEvent[])
     steps,
     drill,
   };
-}
-
-function lastDrillValue(state: SessionState, key: 'recoveryPoint' | 'recoveryTarget'): string | null {
-  let found: string | null = null;
-  for (const id of state.order) found = state.steps[id]!.drill?.[key] ?? found;
-  return found;
 }
 
 /** A duration for people: 850 ms, 12.3 s, 4 min 05 s, 1 h 02 min. */

@@ -5,6 +5,7 @@
 import { notesOf } from '../session-state.js';
 import { formatDuration, type AuditRecord } from './audit-record.js';
 import { describeEvent } from './describe-event.js';
+import { drillFacts } from './drill-facts.js';
 import { stepDetails } from './step-details.js';
 
 const STYLE = `
@@ -44,11 +45,10 @@ export function renderHtml(record: AuditRecord): string {
 
   if (record.drill) {
     out.push('<h2>Drill result</h2><dl>');
-    out.push(`<dt>RTO (start to restore end)</dt><dd>${esc(formatDuration(record.drill.rtoMs) || 'not reached')}</dd>`);
-    out.push(`<dt>Recovery point reached</dt><dd>${esc(record.drill.recoveryPoint ?? 'not recorded')}</dd>`);
-    out.push(`<dt>Recovery target</dt><dd>${esc(record.drill.recoveryTarget ?? 'not recorded')}</dd>`);
-    const result = record.drill.passed === null ? 'not finished' : record.drill.passed ? 'passed' : 'FAILED';
-    out.push(`<dt>Result</dt><dd${record.drill.passed === false ? ' class="failed"' : ''}>${result}</dd></dl>`);
+    for (const fact of drillFacts(record.drill)) {
+      out.push(`<dt>${esc(fact.label)}</dt><dd${fact.failed ? ' class="failed"' : ''}>${esc(fact.value)}</dd>`);
+    }
+    out.push('</dl>');
   }
 
   out.push('<h2>Timeline</h2><table><thead><tr><th>#</th><th>time</th><th>step</th><th>result</th><th>actor</th><th>duration</th></tr></thead><tbody>');

@@ -5,6 +5,7 @@
 import { notesOf } from '../session-state.js';
 import { formatDuration, type AuditRecord } from './audit-record.js';
 import { describeEvent } from './describe-event.js';
+import { drillFacts } from './drill-facts.js';
 import { stepDetails } from './step-details.js';
 
 /** Renders the record as Markdown. */
@@ -29,10 +30,8 @@ export function renderMarkdown(record: AuditRecord): string {
 
   if (record.drill) {
     out.push('## Drill result', '');
-    out.push(`- **RTO (start to restore end):** ${formatDuration(record.drill.rtoMs) || 'not reached'}`);
-    out.push(`- **Recovery point reached:** ${cell(record.drill.recoveryPoint ?? 'not recorded')}`);
-    out.push(`- **Recovery target:** ${cell(record.drill.recoveryTarget ?? 'not recorded')}`);
-    out.push(`- **Result:** ${record.drill.passed === null ? 'not finished' : record.drill.passed ? 'passed' : 'FAILED'}`, '');
+    for (const fact of drillFacts(record.drill)) out.push(`- **${fact.label}:** ${cell(fact.value)}`);
+    out.push('');
   }
 
   out.push('## Timeline', '', '| # | time | step | result | actor | duration |', '|---:|---|---|---|---|---:|');

@@ -32,8 +32,10 @@ export const recoveryPoint: Provider<RecoveryPointParams> = {
             : 'pg_last_xact_replay_timestamp() is empty (nothing replayed, or the server restarted since promotion); give the step a `sql` returning the newest restored transaction time.',
         };
       }
+      // Replay past the target means the restore holds what the target was meant to exclude (e.g. a deletion).
+      const pastTarget = gapSeconds !== null && gapSeconds < 0;
       return {
-        ok: true,
+        ok: !pastTarget,
         observed: outputs.recoveryPoint,
         expected: target ? `at or before ${outputs.target}` : 'a recovery point',
         outputs,

@@ -3,7 +3,6 @@ import { Box, Text } from 'ink';
 import SelectInput from 'ink-select-input';
 import type { HomeRunbook, InterruptedSession } from '../home-model.js';
 import { useTheme } from '../hooks/use-theme.js';
-import { ListIndicator } from './ListIndicator.js';
 import { columnsFor, RunbookRow } from './RunbookRow.js';
 import { SessionRow } from './SessionRow.js';
 
@@ -18,6 +17,8 @@ interface HomeListProps {
   readonly now: Date;
   /** How many rows the list may take; longer lists scroll and say how many are hidden. */
   readonly rows: number;
+  /** The list's width in characters. */
+  readonly width: number;
   /** The value ("runbook:<id>" or "session:<id>") to highlight first. */
   readonly initialValue?: string | undefined;
   readonly isFocused: boolean;
@@ -30,11 +31,16 @@ interface RowProps {
   readonly value?: string;
 }
 
+/** Rows draw their own pointer, inside their one line of text. */
+function NoIndicator() {
+  return null;
+}
+
 /**
  * Interrupted sessions first, then runbooks, in one ink-select-input list. Rows are one line
  * each, so `rows` bounds the live area exactly.
  */
-export function HomeList({ sessions, runbooks, now, rows, initialValue, isFocused, onSelect }: HomeListProps) {
+export function HomeList({ sessions, runbooks, now, rows, width, initialValue, isFocused, onSelect }: HomeListProps) {
   const theme = useTheme();
   const items = useMemo(
     () => [
@@ -58,10 +64,10 @@ export function HomeList({ sessions, runbooks, now, rows, initialValue, isFocuse
       return choice.kind === 'session' ? (
         <SessionRow session={choice.session} isSelected={isSelected} now={now} />
       ) : (
-        <RunbookRow runbook={choice.runbook} isSelected={isSelected} columns={columns} />
+        <RunbookRow runbook={choice.runbook} isSelected={isSelected} columns={columns} width={width} />
       );
     },
-    [choices, columns, now],
+    [choices, columns, now, width],
   );
 
   const limit = Math.max(1, items.length > rows ? rows - 1 : rows);
@@ -75,7 +81,7 @@ export function HomeList({ sessions, runbooks, now, rows, initialValue, isFocuse
         limit={limit}
         initialIndex={initialIndex}
         isFocused={isFocused}
-        indicatorComponent={ListIndicator}
+        indicatorComponent={NoIndicator}
         itemComponent={Row}
         onSelect={(item) => {
           const choice = choices.get(item.value);

@@ -1,6 +1,6 @@
 import React from 'react';
-import { Box, Text } from 'ink';
-import { formatDay, plural } from '../format.js';
+import { Text } from 'ink';
+import { fitText, formatDay, plural } from '../format.js';
 import { stepCount, type HomeRunbook } from '../home-model.js';
 import { useTheme } from '../hooks/use-theme.js';
 
@@ -44,36 +44,39 @@ interface RunbookRowProps {
   readonly runbook: HomeRunbook;
   readonly isSelected: boolean;
   readonly columns: RunbookColumns;
+  /** The row's width in characters, pointer included. */
+  readonly width: number;
 }
 
-/** One runbook on the home list: id, title, section and step counts, and its drill cadence and evidence. */
-export function RunbookRow({ runbook, isSelected, columns }: RunbookRowProps) {
+/**
+ * One runbook on the home list, on one line: pointer, id, title, section and step counts, and
+ * its drill cadence and evidence. Laid out as one Text of spans (see fitText for why).
+ */
+export function RunbookRow({ runbook, isSelected, columns, width }: RunbookRowProps) {
   const theme = useTheme();
+  const counts = countsText(runbook);
+  const cadence = cadenceText(runbook);
+  const overdue = runbook.evidence?.overdue ? overdueMark : '';
+  const fixed = 2 + (columns.id + 2) + 2 + columns.counts + (columns.cadence > 0 ? 2 + columns.cadence : 0);
+  const titleWidth = Math.max(8, width - fixed);
+  const line = `${fitText(runbook.id, columns.id)}  ${fitText(runbook.title, titleWidth)}`;
+  const details = `  ${' '.repeat(Math.max(0, columns.counts - counts.length))}${counts}${columns.cadence > 0 ? `  ${cadence}` : ''}`;
+  // Unselected rows use as few styled spans as possible: Ink's output cost grows with style changes.
   return (
-    <Box flexGrow={1}>
-      <Box width={columns.id + 2} flexShrink={0}>
-        <Text bold={isSelected} color={isSelected ? theme.selected : undefined} wrap="truncate-end">
-          {runbook.id}
+    <Text wrap="truncate-end">
+      {isSelected ? (
+        <Text color={theme.selected} bold>
+          {theme.pointer} {line}
         </Text>
-      </Box>
-      <Box flexGrow={1} flexShrink={1}>
-        <Text color={isSelected ? theme.selected : undefined} wrap="truncate-end">
-          {runbook.title}
+      ) : (
+        `  ${line}`
+      )}
+      <Text color={theme.muted}>{details}</Text>
+      {overdue ? (
+        <Text color={theme.danger} bold>
+          {overdue}
         </Text>
-      </Box>
-      <Box flexShrink={0} marginLeft={2} width={columns.counts} justifyContent="flex-end">
-        <Text color={theme.muted}>{countsText(runbook)}</Text>
-      </Box>
-      {columns.cadence > 0 ? (
-        <Box flexShrink={0} marginLeft={2} width={columns.cadence}>
-          <Text color={theme.muted}>{cadenceText(runbook)}</Text>
-          {runbook.evidence?.overdue ? (
-            <Text color={theme.danger} bold>
-              {overdueMark}
-            </Text>
-          ) : null}
-        </Box>
       ) : null}
-    </Box>
+    </Text>
   );
 }

@@ -1,5 +1,5 @@
 import React from 'react';
-import { Box, Text } from 'ink';
+import { Text } from 'ink';
 import { formatAge } from '../format.js';
 import type { InterruptedSession } from '../home-model.js';
 import { useTheme } from '../hooks/use-theme.js';
@@ -10,7 +10,7 @@ interface SessionRowProps {
   readonly now: Date;
 }
 
-/** One interrupted session: runbook, environment, operator, the step it stopped at, and its age. */
+/** One interrupted session, on one line: runbook, environment, operator, the step it stopped at, and its age. */
 export function SessionRow({ session, isSelected, now }: SessionRowProps) {
   const theme = useTheme();
   const parts = [
@@ -21,15 +21,16 @@ export function SessionRow({ session, isSelected, now }: SessionRowProps) {
     `${formatAge(session.lastEventAt, now)} ago`,
   ];
   return (
-    <Box flexGrow={1}>
-      <Box flexShrink={0} marginRight={1}>
-        <Text color={theme.warning} bold>
-          interrupted
-        </Text>
-      </Box>
-      <Text color={isSelected ? theme.selected : undefined} bold={isSelected} wrap="truncate-end">
+    <Text wrap="truncate-end">
+      <Text color={theme.selected} bold>
+        {isSelected ? theme.pointer : ' '}{' '}
+      </Text>
+      <Text color={theme.warning} bold>
+        interrupted{' '}
+      </Text>
+      <Text color={isSelected ? theme.selected : undefined} bold={isSelected}>
         {parts.join(' · ')}
       </Text>
-    </Box>
+    </Text>
   );
 }

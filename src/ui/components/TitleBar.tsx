@@ -1,17 +1,17 @@
 import React from 'react';
-import { Box, Text } from 'ink';
+import { Text } from 'ink';
 import { useTheme } from '../hooks/use-theme.js';
 
 /** The first line of every screen: the product, its version and the runbooks file in use. */
 export function TitleBar({ version, file }: { readonly version: string; readonly file: string }) {
   const theme = useTheme();
   return (
-    <Box>
+    <Text wrap="truncate-end">
       <Text bold color={theme.accent}>
         runbook
       </Text>
       <Text color={theme.muted}> {version} · </Text>
-      <Text wrap="truncate-start">{file}</Text>
-    </Box>
+      {file}
+    </Text>
   );
 }

@@ -33,6 +33,12 @@ type View =
 
 /** Title, blank, heading, blank, key hints, and one spare row so the live area stays below the terminal's height. */
 const listChromeRows = 6;
+/**
+ * At most this many list rows, however tall the terminal: a picker is read near its pointer
+ * (prompt libraries show 7 to 10), and every row costs the first frame about 1.5 ms of Ink
+ * layout and output (bench/startup.bench.mjs).
+ */
+const maxListRows = 15;
 /** Title, blank, blank, key hints, and one spare row. */
 const detailChromeRows = 5;
 
@@ -71,7 +77,8 @@ export function HomeScreen({ version, file, runbooks, sessions, environments, no
             sessions={sessions}
             runbooks={runbooks}
             now={now}
-            rows={Math.max(3, rows - listChromeRows)}
+            rows={Math.min(maxListRows, Math.max(3, rows - listChromeRows))}
+            width={columns}
             initialValue={lastChoice}
             isFocused
             onSelect={open}

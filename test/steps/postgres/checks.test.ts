@@ -143,6 +143,11 @@ describe('postgres.recoveryPoint', () => {
     });
     expect(result).toMatchObject({ ok: true, outputs: { recoveryPoint: '2024-05-01T10:00:00.000Z', target: '2024-05-01T10:05:00.000Z', gapSeconds: 300 } });
   });
+
+  it('fails when replay went past the target (the copy holds what the target was meant to exclude)', async () => {
+    const past = await run('postgres.recoveryPoint', { database: 'live', sql: "SELECT timestamptz '2024-05-01 10:00:02+00'", target: '2024-05-01T10:00:00Z' });
+    expect(past).toMatchObject({ ok: false, expected: 'at or before 2024-05-01T10:00:00.000Z', outputs: { gapSeconds: -2 } });
+  });
 });
 
 describe('postgres.replicationLag', () => {

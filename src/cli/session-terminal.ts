@@ -1,0 +1,59 @@
+/**
+ * What `start` and `resume` share: the service on the command's database, and running a session
+ * screen until it exits, then printing its last lines (how to resume, how to export) once Ink has
+ * let go of the terminal.
+ */
+import type { ReactNode } from 'react';
+import type { ExitCode } from '../exit-codes.js';
+import { openEventStore, type EventStore } from '../state/event-store.js';
+import { SessionService, type DrivenSession } from '../state/session-service.js';
+import { runApp, type TerminalStreams } from '../ui/run-app.js';
+import type { LaunchedSession } from '../ui/hooks/use-session-launch.js';
+import { themeFor } from '../ui/theme.js';
+import { writeLine, type CliIO } from './io.js';
+import type { ParsedCommand } from './spec.js';
+
+/** The session service on the command's database (created on first use). */
+export function sessionService(command: ParsedCommand, io: CliIO, store: EventStore = openEventStore(command.db)): SessionService {
+  return new SessionService({ store, processEnv: io.env });
+}
+
+/** The launched session with the log as it was when it opened. */
+export function launched(service: SessionService, session: DrivenSession): LaunchedSession {
+  return { session, history: service.store.read(session.id) };
+}
+
+type SessionScreenFactory = (onExit: (code: ExitCode, lines: readonly string[]) => void, track: (session: DrivenSession) => void) => ReactNode;
+
+/** Runs the screen; prints its closing lines after it unmounts; never leaves a session locked by this process. */
+export async function runSessionApp(service: SessionService, io: CliIO, screen: SessionScreenFactory): Promise<number> {
+  let closing: readonly string[] = [];
+  const driven: DrivenSession[] = [];
+  try {
+    return await runApp(
+      (exit) =>
+        screen(
+          (code, lines) => {
+            closing = lines;
+            exit(code);
+          },
+          (session) => driven.push(session),
+        ),
+      // main.ts has checked that stdin and stdout are terminals (io.interactive) before running us.
+      io as unknown as TerminalStreams,
+      themeFor(io.env),
+    );
+  } finally {
+    // A screen that ended without leaving or completing (a bug, a crash in render): record the
+    // interruption so the session shows as resumable, not as held.
+    for (const session of driven) {
+      try {
+        session.interrupt('the screen closed unexpectedly');
+      } catch {
+        session.release();
+      }
+    }
+    for (const line of closing) writeLine(line.startsWith('runbook: ') ? io.stderr : io.stdout, line);
+    service.store.close();
+  }
+}

@@ -1,0 +1,93 @@
+/** How `runbook evidence` shows its report: tables for people, JSON for scripts. */
+import { describeGap } from '../state/export/drill-facts.js';
+import { formatDuration } from '../state/export/audit-record.js';
+import type { AssetEvidence, DrillEvidence, EvidenceReport, RunbookEvidence } from './evidence.js';
+
+/** JSON for scripts: `{"format", "generatedAt", "env", "overdue", "runbooks": [...], "assets": [...]}`. */
+export function formatEvidenceJson(report: EvidenceReport): string {
+  return `${JSON.stringify({ format: 'runbook-evidence/1', ...report }, null, 2)}\n`;
+}
+
+/** Human report: restore tests against their cadence, then the signals of each asset. */
+export function formatEvidenceTable(report: EvidenceReport): string {
+  const now = Date.parse(report.generatedAt);
+  const lines: string[] = [`Restore tests${report.env ? ` on ${report.env}` : ''} (as of ${shortTime(report.generatedAt)})`];
+  lines.push(
+    ...table(
+      ['RUNBOOK', 'CADENCE', 'LAST PASSED', 'ENV', 'RTO', 'RECOVERY POINT', 'NEXT DUE', 'STATUS'],
+      report.runbooks.map((runbook) => runbookRow(runbook, now)),
+    ),
+  );
+  for (const runbook of report.runbooks) {
+    const last = runbook.lastDrill;
+    if (last && last.session !== runbook.lastPassed?.session) lines.push(`  ${runbook.runbook}: last drill ${describeDrill(last)}`);
+  }
+  if (report.runbooks.length === 0) lines.push('  (no runbook has a cadence)');
+  lines.push('', 'Assets');
+  lines.push(
+    ...table(
+      ['ASSET', 'LAST SUCCESS', 'FRESHNESS', 'LAST RESTORE TEST'],
+      report.assets.map(assetRow),
+    ),
+  );
+  if (report.assets.length === 0) lines.push('  (the runbooks file lists no assets)');
+  lines.push('', report.overdue ? 'OVERDUE: see the rows marked above (exit 1).' : 'Nothing is overdue.');
+  return `${lines.join('\n')}\n`;
+}
+
+function runbookRow(runbook: RunbookEvidence, now: number): string[] {
+  const passed = runbook.lastPassed;
+  let status = 'ok';
+  if (!passed) status = 'OVERDUE (never passed)';
+  else if (runbook.overdue) status = `OVERDUE by ${formatDuration(now - Date.parse(runbook.nextDueAt!))}`;
+  return [
+    runbook.runbook,
+    runbook.cadence,
+    passed ? shortTime(passed.finishedAt!) : 'never',
+    passed?.env ?? '',
+    passed ? formatDuration(passed.rtoMs) || '?' : '',
+    passed ? recoveryText(passed) : '',
+    runbook.nextDueAt ? shortTime(runbook.nextDueAt) : 'now',
+    status,
+  ];
+}
+
+function assetRow(asset: AssetEvidence): string[] {
+  const success = asset.lastSuccess
+    ? `${shortTime(asset.lastSuccess.at ?? asset.lastSuccess.checkedAt)} (${asset.lastSuccess.env})`
+    : 'never checked';
+  let freshness = 'never checked';
+  if (asset.freshness) {
+    const age = `${formatDuration(asset.freshness.ageMs)} old`;
+    const bound = asset.frequency ? ` (max ${asset.frequency})` : '';
+    freshness = `${asset.freshness.stale ? 'STALE ' : ''}${age}${bound}`;
+  }
+  let restore = 'no restore test';
+  if (asset.restoreTest) {
+    const last = asset.restoreTest.lastPassed;
+    restore = last ? `${shortTime(last.finishedAt!)} ${asset.restoreTest.runbook}` : `never (${asset.restoreTest.runbook})`;
+    if (asset.restoreTest.overdue) restore = `OVERDUE ${restore}`;
+  }
+  return [asset.asset, success, freshness, restore];
+}
+
+function recoveryText(drill: DrillEvidence): string {
+  if (!drill.recoveryPoint) return 'not recorded';
+  const gap = drill.recoveryGapMs === null ? '' : ` (${describeGap(drill.recoveryGapMs)})`;
+  return `${shortTime(drill.recoveryPoint)}${gap}`;
+}
+
+function describeDrill(drill: DrillEvidence): string {
+  const result = drill.outcome === 'passed' ? 'passed' : drill.outcome === 'failed' ? 'FAILED' : 'unfinished';
+  const why = drill.reasons.length > 0 ? `: ${drill.reasons.join('; ')}` : '';
+  return `${result} (session ${drill.session}, ${drill.env}, started ${shortTime(drill.startedAt)})${why}`;
+}
+
+function table(header: readonly string[], rows: readonly string[][]): string[] {
+  const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]!.length)));
+  return [header, ...rows].map((row) => row.map((value, column) => value.padEnd(widths[column]!)).join('  ').trimEnd());
+}
+
+function shortTime(iso: string): string {
+  return Number.isFinite(Date.parse(iso)) && /^\d{4}-\d\d-\d\dT/.test(iso) ? iso.replace('T', ' ').replace(/:\d\d(\.\d+)?Z$/, 'Z') : iso;
+}

@@ -1,0 +1,215 @@
+/**
+ * `runbook evidence`: restore-test evidence per runbook against its cadence, and per asset of the
+ * seed the three signals (last success, freshness, last restore test), read from the session
+ * database (drill sessions and the check results `runbook check` stored).
+ */
+import type { Asset, Runbook, RunbooksFile } from '../runbooks/schema.js';
+import { parseDurationSeconds } from '../steps/params.js';
+import { newestCheckResult, newestReportedResult, type CheckResultRecord } from '../state/check-results.js';
+import { drillResult, type DrillOutcome } from '../state/drill-result.js';
+import type { EventStore, SessionRow } from '../state/event-store.js';
+import { foldEvents } from '../state/session-state.js';
+
+/** How long a passing drill counts, per cadence. */
+export const CADENCE_DAYS: Readonly<Record<NonNullable<Runbook['cadence']>, number>> = { daily: 1, weekly: 7, monthly: 30, quarterly: 91 };
+const DAY_MS = 86_400_000;
+
+/** One drill session as evidence. */
+export interface DrillEvidence {
+  readonly session: string;
+  readonly env: string;
+  readonly operator: string;
+  readonly startedAt: string;
+  /** When the session completed or was aborted; null while it is open. */
+  readonly finishedAt: string | null;
+  readonly outcome: DrillOutcome;
+  readonly reasons: readonly string[];
+  readonly rtoMs: number | null;
+  readonly recoveryPoint: string | null;
+  readonly recoveryTarget: string | null;
+  readonly recoveryGapMs: number | null;
+}
+
+export interface RunbookEvidence {
+  readonly runbook: string;
+  readonly title: string;
+  readonly cadence: NonNullable<Runbook['cadence']>;
+  /** The newest drill that passed (by when it finished). */
+  readonly lastPassed: DrillEvidence | null;
+  /** The newest drill of any result (by when it started). */
+  readonly lastDrill: DrillEvidence | null;
+  /** lastPassed.finishedAt + cadence; null when no drill ever passed. */
+  readonly nextDueAt: string | null;
+  /** Never passed, or now is past nextDueAt. */
+  readonly overdue: boolean;
+}
+
+/** A check result as a signal of an asset. */
+export interface SignalEvidence {
+  /** The backup time the check reported (null when it reported none). */
+  readonly at: string | null;
+  readonly checkedAt: string;
+  readonly status: CheckResultRecord['status'];
+  readonly env: string;
+  readonly runbook: string;
+  readonly step: string;
+}
+
+export interface FreshnessEvidence extends SignalEvidence {
+  readonly at: string;
+  /** now − at. */
+  readonly ageMs: number;
+  /** The asset's frequency, the age the newest backup may reach; null when the asset gives none. */
+  readonly maxAgeMs: number | null;
+  /** ageMs > maxAgeMs; null without a frequency. */
+  readonly stale: boolean | null;
+}
+
+export interface AssetEvidence {
+  readonly asset: string;
+  readonly name: string;
+  readonly frequency: string | null;
+  readonly retention: string | null;
+  /** Newest passing check with signal kind "success", and the success time it reported. */
+  readonly lastSuccess: SignalEvidence | null;
+  /** Newest backup time reported by the asset's freshness checks, and its age. */
+  readonly freshness: FreshnessEvidence | null;
+  /** The asset's restore-test runbook and its last passing drill. */
+  readonly restoreTest: {
+    readonly runbook: string;
+    readonly lastPassed: DrillEvidence | null;
+    readonly nextDueAt: string | null;
+    readonly overdue: boolean | null;
+  } | null;
+}
+
+export interface EvidenceReport {
+  readonly generatedAt: string;
+  /** The environment the evidence was restricted to, or null for all. */
+  readonly env: string | null;
+  readonly runbooks: readonly RunbookEvidence[];
+  readonly assets: readonly AssetEvidence[];
+  /** Any restore test overdue or any asset's newest backup older than its frequency. */
+  readonly overdue: boolean;
+}
+
+export interface EvidenceOptions {
+  readonly file: RunbooksFile;
+  /** The session database; undefined when there is none yet (nothing was ever recorded). */
+  readonly store: EventStore | undefined;
+  readonly now: Date;
+  /** Only drills and check results of this environment. */
+  readonly env?: string;
+}
+
+/** Gathers the evidence report. */
+export function collectEvidence(options: EvidenceOptions): EvidenceReport {
+  const { file, store, now } = options;
+  const drills = new DrillIndex(store, options.env);
+  const runbooks = file.runbooks
+    .filter((runbook): runbook is Runbook & { cadence: NonNullable<Runbook['cadence']> } => runbook.cadence !== undefined)
+    .map((runbook): RunbookEvidence => {
+      const lastPassed = drills.lastPassed(runbook.id);
+      const due = dueOf(lastPassed, runbook.cadence, now);
+      return { runbook: runbook.id, title: runbook.title, cadence: runbook.cadence, lastPassed, lastDrill: drills.lastDrill(runbook.id), ...due };
+    });
+  const assets = file.assets.map((asset) => assetEvidence(asset, file, store, drills, now, options.env));
+  const overdue = runbooks.some((runbook) => runbook.overdue) || assets.some((asset) => asset.freshness?.stale === true);
+  return { generatedAt: now.toISOString(), env: options.env ?? null, runbooks, assets, overdue };
+}
+
+function dueOf(lastPassed: DrillEvidence | null, cadence: NonNullable<Runbook['cadence']>, now: Date): { nextDueAt: string | null; overdue: boolean } {
+  if (!lastPassed?.finishedAt) return { nextDueAt: null, overdue: true };
+  const due = Date.parse(lastPassed.finishedAt) + CADENCE_DAYS[cadence] * DAY_MS;
+  return { nextDueAt: new Date(due).toISOString(), overdue: now.getTime() > due };
+}
+
+function assetEvidence(asset: Asset, file: RunbooksFile, store: EventStore | undefined, drills: DrillIndex, now: Date, env: string | undefined): AssetEvidence {
+  const scope = { asset: asset.id, ...(env ? { env } : {}) };
+  const success = store ? newestCheckResult(store.db, { ...scope, signalKind: 'success', status: 'passed' }) : undefined;
+  const fresh = store ? newestReportedResult(store.db, { ...scope, signalKind: 'freshness' }) : undefined;
+  const maxAgeSeconds = asset.frequency ? parseDurationSeconds(asset.frequency) : undefined;
+  const maxAgeMs = maxAgeSeconds === undefined ? null : maxAgeSeconds * 1000;
+  let freshness: FreshnessEvidence | null = null;
+  if (fresh?.reportedAt) {
+    const ageMs = now.getTime() - Date.parse(fresh.reportedAt);
+    freshness = { ...signal(fresh), at: fresh.reportedAt, ageMs, maxAgeMs, stale: maxAgeMs === null ? null : ageMs > maxAgeMs };
+  }
+  let restoreTest: AssetEvidence['restoreTest'] = null;
+  if (asset.restoreTest) {
+    const lastPassed = drills.lastPassed(asset.restoreTest);
+    const cadence = file.runbooks.find((runbook) => runbook.id === asset.restoreTest)?.cadence;
+    const due = cadence ? dueOf(lastPassed, cadence, now) : { nextDueAt: null, overdue: null };
+    restoreTest = { runbook: asset.restoreTest, lastPassed, ...due };
+  }
+  return {
+    asset: asset.id,
+    name: asset.name,
+    frequency: asset.frequency ?? null,
+    retention: asset.retention ?? null,
+    lastSuccess: success ? signal(success) : null,
+    freshness,
+    restoreTest,
+  };
+}
+
+function signal(record: CheckResultRecord): SignalEvidence {
+  return { at: record.reportedAt, checkedAt: record.finishedAt, status: record.status, env: record.env, runbook: record.runbook, step: record.step };
+}
+
+/** Drill sessions by runbook, each folded at most once. */
+class DrillIndex {
+  private readonly byRunbook = new Map<string, SessionRow[]>();
+  private readonly folded = new Map<string, DrillEvidence>();
+
+  constructor(
+    private readonly store: EventStore | undefined,
+    env: string | undefined,
+  ) {
+    for (const row of store?.sessions() ?? []) {
+      if (!row.drill || (env !== undefined && row.env !== env)) continue;
+      const list = this.byRunbook.get(row.runbook) ?? [];
+      list.push(row);
+      this.byRunbook.set(row.runbook, list);
+    }
+  }
+
+  /** The newest drill by start, whatever its result. */
+  lastDrill(runbook: string): DrillEvidence | null {
+    const newest = this.byRunbook.get(runbook)?.[0];
+    return newest ? this.evidence(newest) : null;
+  }
+
+  /** The passing drill that finished last. */
+  lastPassed(runbook: string): DrillEvidence | null {
+    let best: DrillEvidence | null = null;
+    for (const row of this.byRunbook.get(runbook) ?? []) {
+      if (row.state !== 'completed') continue;
+      const drill = this.evidence(row);
+      if (drill.outcome === 'passed' && (best === null || Date.parse(drill.finishedAt!) > Date.parse(best.finishedAt!))) best = drill;
+    }
+    return best;
+  }
+
+  private evidence(row: SessionRow): DrillEvidence {
+    const cached = this.folded.get(row.id);
+    if (cached) return cached;
+    const state = foldEvents(row.id, this.store!.read(row.id));
+    const result = drillResult(state)!;
+    const drill: DrillEvidence = {
+      session: row.id,
+      env: state.env,
+      operator: state.operator,
+      startedAt: state.startedAt ?? row.startedAt,
+      finishedAt: state.endedAt,
+      outcome: result.outcome,
+      reasons: result.reasons,
+      rtoMs: result.rtoMs,
+      recoveryPoint: result.recoveryPoint,
+      recoveryTarget: result.recoveryTarget,
+      recoveryGapMs: result.recoveryGapMs,
+    };
+    this.folded.set(row.id, drill);
+    return drill;
+  }
+}

@@ -1,0 +1,100 @@
+import React from 'react';
+import { Text } from 'ink';
+import { requiredConfirmation } from '../../state/decide.js';
+import { formatElapsed, formatValue, spinner, type Line } from './lines.js';
+import type { StepLinesProps } from './step-props.js';
+
+/**
+ * An action: preview (summary, every resolved value, the dry-run), then what to type to confirm,
+ * then live progress, then the outputs. After a crash: what reconciling found.
+ */
+export function actionStepLines(props: StepLinesProps): Line[] {
+  const { state, step, definition, view, theme, now, isCurrent } = props;
+  const lines: Line[] = [];
+  const activity = view.activity;
+  const mine = 'stepId' in activity && activity.stepId === step.id;
+
+  if (step.reconciliation) {
+    const found = step.reconciliation.outcome === 'found';
+    lines.push({
+      key: 'reconciled',
+      node: (
+        <Text color={found ? theme.ok : theme.warning} wrap="truncate-end">
+          reconciled after an interruption: {step.reconciliation.outcome} · {step.reconciliation.detail}
+        </Text>
+      ),
+    });
+  }
+  if (mine && activity.kind === 'previewing') {
+    lines.push({ key: 'previewing', node: <Text color={theme.accent}>{spinner(now)} previewing {definition?.uses} (dry-run)… {formatElapsed(now - activity.startedAt)}</Text> });
+    return lines;
+  }
+  const preview = step.preview;
+  if (preview && step.status !== 'done' && step.status !== 'skipped') {
+    lines.push({ key: 'preview-summary', node: <Text bold wrap="truncate-end">will run: {preview.summary}</Text> });
+    preview.details.forEach((detail, index) =>
+      lines.push({ key: `preview-${index}`, node: <Text wrap="truncate-end">  {detail.label}: {detail.value}</Text> }),
+    );
+    if (preview.dryRun) {
+      lines.push({
+        key: 'dry-run',
+        node: (
+          <Text color={preview.dryRun.ok ? theme.ok : theme.danger} wrap="truncate-end">
+            dry-run {preview.dryRun.ok ? 'passed' : 'FAILED'}: {preview.dryRun.detail}
+          </Text>
+        ),
+      });
+    } else {
+      lines.push({ key: 'dry-run', node: <Text color={theme.muted}>no dry-run for {definition?.uses}: the values above are exactly what will run</Text> });
+    }
+  }
+  if (mine && activity.kind === 'running-action') {
+    lines.push({
+      key: 'running',
+      node: (
+        <Text color={theme.accent} wrap="truncate-end">
+          {spinner(now)} running {definition?.uses}… {formatElapsed(now - activity.startedAt)}
+          {view.progress ? ` · ${view.progress.message}` : ''}
+        </Text>
+      ),
+    });
+    return lines;
+  }
+  if (step.status === 'in-flight') {
+    lines.push({
+      key: 'in-flight',
+      node: (
+        <Text color={theme.warning} wrap="truncate-end">
+          in flight since {step.intent?.at ?? '?'}: it may or may not have happened; reconciling looks it up by its key
+        </Text>
+      ),
+    });
+    return lines;
+  }
+  if (step.status === 'passed' || step.status === 'done') {
+    const outputs = Object.entries(step.outputs);
+    lines.push({ key: 'succeeded', node: <Text color={theme.ok} bold>✓ succeeded{outputs.length ? ', outputs:' : ''}</Text> });
+    outputs.forEach(([name, value]) => lines.push({ key: `out-${name}`, node: <Text wrap="truncate-end">  {name}: {formatValue(value)}</Text> }));
+  }
+  if (step.status === 'failed') {
+    lines.push({ key: 'failed', node: <Text color={theme.danger} wrap="truncate-end">✗ failed: {step.error}</Text> });
+    const advice = view.advice[step.id];
+    if (advice) lines.push({ key: 'advice', node: <Text color={theme.warning} wrap="truncate-end">advice: {advice}</Text> });
+  }
+  if (!isCurrent) return lines;
+  if (step.status === 'passed') lines.push({ key: 'next', node: <Text color={theme.accent}>enter: done, next step</Text> });
+  else if (step.status === 'failed') lines.push({ key: 'next', node: <Text color={theme.accent}>r: preview and run again (new attempt) · enter: go on anyway (asks why) · s: skip</Text> });
+  else if (step.status === 'open' && (!preview || step.confirmation)) lines.push({ key: 'next', node: <Text color={theme.accent}>enter: preview what will run</Text> });
+  else if (step.status === 'open' && preview) {
+    const required = requiredConfirmation(state, step);
+    lines.push({
+      key: 'next',
+      node: (
+        <Text color={theme.warning} bold wrap="truncate-end">
+          {required ? `type "${required}" and enter to run it · esc: not now` : 'enter or y: run it · esc: not now'}
+        </Text>
+      ),
+    });
+  }
+  return lines;
+}

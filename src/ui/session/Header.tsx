@@ -1,0 +1,39 @@
+import React from 'react';
+import { Box, Text } from 'ink';
+import type { SessionState } from '../../state/session-state.js';
+import { useTheme } from '../hooks/use-theme.js';
+import { formatElapsed } from './lines.js';
+
+/** The session's first line: runbook, environment (production unmistakable), drill badge, id, elapsed. */
+export function Header({ state, now }: { readonly state: SessionState; readonly now: number }) {
+  const theme = useTheme();
+  const elapsed = state.startedAt ? formatElapsed(now - Date.parse(state.startedAt)) : '0s';
+  return (
+    <Box>
+      <Text wrap="truncate-end">
+        <Text bold color={theme.accent}>
+          {state.runbook?.title ?? state.runbook?.id}
+        </Text>
+        {'  '}
+        {state.protected ? (
+          <Text inverse bold color={theme.danger}>
+            {' '}
+            PROTECTED {state.env.toUpperCase()}{' '}
+          </Text>
+        ) : (
+          <Text bold>env {state.env}</Text>
+        )}
+        {state.incident ? <Text> · incident {state.incident}</Text> : null}
+        {state.drill ? (
+          <Text inverse bold color={theme.warning}>
+            {' '}
+            DRILL{' '}
+          </Text>
+        ) : null}
+        <Text color={theme.muted}>
+          {'  '}session {state.id} · {elapsed}
+        </Text>
+      </Text>
+    </Box>
+  );
+}

@@ -1,0 +1,71 @@
+import React, { useRef, useState } from 'react';
+import { Box, Text, useInput } from 'ink';
+import TextInput from 'ink-text-input';
+import { useTheme } from '../hooks/use-theme.js';
+
+interface PromptProps {
+  /** What is asked, e.g. "Why skip this step?". */
+  readonly label: string;
+  /** A line under the label: the expected format, what to type. */
+  readonly hint?: string | undefined;
+  readonly mask?: boolean;
+  /** Says what is wrong with a value, or returns null to accept it. */
+  readonly validate?: (value: string) => string | null;
+  /** Shown under the field as the operator types (e.g. the UTC value of a timestamp). */
+  readonly preview?: (value: string) => string | null;
+  readonly onSubmit: (value: string) => void;
+  readonly onCancel: () => void;
+}
+
+/** A one-line question (note, skip reason, override reason, confirmation, input value); esc cancels. */
+export function Prompt({ label, hint, mask = false, validate, preview, onSubmit, onCancel }: PromptProps) {
+  const theme = useTheme();
+  const [value, setValue] = useState('');
+  // Keys that arrive in one read (a paste, a fast typist, then Enter) reach TextInput before it
+  // re-renders, so its onSubmit argument can be stale; the ref always holds the latest text.
+  const latest = useRef('');
+  const [error, setError] = useState<string | null>(null);
+  useInput((_input, key) => {
+    if (key.escape) onCancel();
+  });
+  const shown = preview && value ? preview(value) : null;
+  return (
+    <Box flexDirection="column">
+      <Text bold color={theme.accent} wrap="truncate-end">
+        {label}
+      </Text>
+      {hint ? (
+        <Text color={theme.muted} wrap="truncate-end">
+          {hint}
+        </Text>
+      ) : null}
+      <Box>
+        <Text color={theme.accent}>{theme.pointer} </Text>
+        <TextInput
+          value={value}
+          {...(mask ? { mask: '•' } : {})}
+          onChange={(next) => {
+            latest.current = next;
+            setValue(next);
+            setError(null);
+          }}
+          onSubmit={() => {
+            const submitted = latest.current;
+            const problem = validate ? validate(submitted) : submitted.trim() ? null : 'type something, or esc to cancel';
+            if (problem) setError(problem);
+            else onSubmit(submitted);
+          }}
+        />
+      </Box>
+      {error ? (
+        <Text color={theme.danger} wrap="truncate-end">
+          {error}
+        </Text>
+      ) : shown ? (
+        <Text color={theme.muted} wrap="truncate-end">
+          {shown}
+        </Text>
+      ) : null}
+    </Box>
+  );
+}
