@@ -7,6 +7,7 @@
 //            the bench's clusters) driven through the session engine from start to the step
 //            that waits for promotion: confirm-scope, restore-dir-empty, restore-to-before-deletion
 //            (preview → confirm → run), replay-done. Every event durable in SQLite.
+// PITR_BENCH_STEPS=1 prints each session's step durations.
 // Also printed: the whole runbook (17 steps: restore, integrity checks, extract, re-apply, validate).
 // The scenario and the session driver are TypeScript (test/integration/support): esbuild bundles
 // them into a temp module beside this file first, removed afterwards.
@@ -61,6 +62,7 @@ try {
     },
     inputs: { 'merge-mode': 'insert-missing' },
     byHand: { 'stop-restore-cluster': () => m.stopServerIn(live.binDir, scenario.restoreDir) },
+    ...(process.env.PITR_BENCH_STEPS ? { runOptions: { onProgress: (progress) => console.log(`  ${performance.now().toFixed(0)} ms: ${progress.message}`) } } : {}),
   };
 
   async function plainRestore(round) {
@@ -126,6 +128,8 @@ try {
       if (process.env.PITR_BENCH_STEPS) {
         const state = session.state;
         console.log(state.order.filter((id) => state.steps[id].durationMs !== null).map((id) => `${id} ${state.steps[id].durationMs} ms`).join(', '));
+        const events = store.read(session.id);
+        console.log(events.map((event, i) => `${event.type}${event.stepId ? `(${event.stepId})` : ''} +${i === 0 ? 0 : Date.parse(event.at) - Date.parse(events[i - 1].at)}`).join(' '));
       }
       if (until === undefined) {
         const inserted = session.state.steps.reapply.outputs.inserted;

@@ -6,6 +6,7 @@
 // by a schema-1 build, or snapshots deleted) is printed too. Bundles a small entry of src/state with esbuild into
 // node_modules/.cache (so better-sqlite3 resolves), then measures in this process.
 import { build } from 'esbuild';
+import { execFileSync } from 'node:child_process';
 import { closeSync, fdatasyncSync, mkdirSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -149,6 +150,20 @@ const resume10k = resume('s10k', withSnapshot);
 const resume100k = resume('s100k', withSnapshot);
 const full10k = resume('s10k', wholeLog);
 const full100k = resume('s100k', wholeLog);
+// The same, once, in a fresh process: what `runbook resume` pays, with nothing compiled or cached yet.
+function resumeInFreshProcess(id) {
+  const script = `
+    const state = await import(${JSON.stringify(outfile)});
+    const start = process.hrtime.bigint();
+    const reader = state.openEventStore(${JSON.stringify(join(dir, 'bench.db'))});
+    const result = state.resumeState(reader, ${JSON.stringify(id)});
+    reader.close();
+    console.log(JSON.stringify({ ms: Number(process.hrtime.bigint() - start) / 1e6, lastSeq: result.state.lastSeq }));`;
+  const output = execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
+  return JSON.parse(output.trim().split('\n').at(-1)).ms;
+}
+const fresh10k = resumeInFreshProcess('s10k');
+const fresh100k = resumeInFreshProcess('s100k');
 for (const [name, run] of [['10k', resume10k], ['100k', resume100k], ['10k', full10k], ['100k', full100k]]) {
   if (run.last.state.lastSeq !== (name === '10k' ? 10_000 : 100_000)) throw new Error(`resume of ${name} folded to ${run.last.state.lastSeq}`);
 }
@@ -172,6 +187,7 @@ console.log(`  append p99 / fdatasync p99 = ${(appendP99 / syncP99).toFixed(2)}x
 const via = (run) => `snapshot at ${run.last.snapshotSeq}, ${run.last.folded} events folded`;
 console.log(`resume 10,000 events (open+read+fold):  ${ms(resume10k.ms)}  (budget 50 ms; ${via(resume10k)})`);
 console.log(`resume 100,000 events (open+read+fold): ${ms(resume100k.ms)}  (budget 400 ms; ${via(resume100k)}; snapshot ${(snapshotBytes / 1e6).toFixed(1)} MB)`);
+console.log(`  first resume in a fresh process: 10,000 events ${ms(fresh10k)}; 100,000 events ${ms(fresh100k)}`);
 console.log(`  without snapshots (whole log folded): 10,000 events ${ms(full10k.ms)}; 100,000 events ${ms(full100k.ms)}`);
 for (const [format, run] of Object.entries(exports)) {
   console.log(`export 100,000 events as ${format.padEnd(4)}: ${ms(run.ms)}  (${(run.result.length / 1e6).toFixed(1)} MB; budget 2000 ms)`);

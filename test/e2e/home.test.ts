@@ -31,7 +31,9 @@ describe('runbook (home screen), built binary in a real terminal', () => {
     await terminal?.close();
     terminal = undefined;
   });
-  afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+  afterAll(() => {
+    if (scratch) rmSync(scratch, { recursive: true, force: true });
+  });
 
   it('refuses without a terminal, in one line naming runbook list, with exit 2', () => {
     const result = spawnSync(process.execPath, [builtBinary, '--file', fixture], { stdio: ['pipe', 'pipe', 'pipe'], encoding: 'utf8' });
@@ -43,6 +45,7 @@ describe('runbook (home screen), built binary in a real terminal', () => {
   it('lists the runbooks, opens one to show its sections and steps, goes back with q and quits with q (exit 0)', async () => {
     const terminal = await open({ args: ['--file', fixture] });
     const home = await terminal.waitForText('Runbooks (2)');
+    await terminal.waitForKeyboard();
     expect(home.split('\n')[0]).toMatch(/^runbook \S+ · .*test\/e2e\/fixtures\/runbooks\.yaml$/);
     expect(home).toMatch(/› verify-backups\s+Verify the nightly backups\s+1 section · 2 steps/);
     expect(home).toMatch(/ {2}restore-drill\s+Restore drill on staging\s+2 sections · 3 steps\s+weekly/);
@@ -53,8 +56,8 @@ describe('runbook (home screen), built binary in a real terminal', () => {
     await terminal.sendKeys('Enter');
     const detail = await terminal.waitForText('Prepare the scratch cluster');
     expect(detail).toContain('Restores the newest base backup into a scratch cluster and compares row counts.');
-    expect(detail).toContain('1. Prepare the scratch cluster (prepare, 1 step)');
-    expect(detail).toContain('2. Verify the restored data (verify, 2 steps)');
+    expect(detail).toContain('Prepare the scratch cluster (prepare, 1 step)');
+    expect(detail).toContain('Verify the restored data (verify, 2 steps)');
     expect(detail).toMatch(/check\s+The restored cluster answers\s+uses postgres\.connection/);
     expect(detail).toMatch(/manual\s+Sign off the drill/);
     expect(detail).toContain('start: runbook start restore-drill --env <env>');
@@ -69,6 +72,7 @@ describe('runbook (home screen), built binary in a real terminal', () => {
   it('quits with Ctrl-C as cancelled (exit 130)', async () => {
     const terminal = await open({ args: ['--file', fixture] });
     await terminal.waitForText('Runbooks (2)');
+    await terminal.waitForKeyboard();
     await terminal.sendKeys('C-c');
     expect(await terminal.waitForExit()).toBe(130);
   });
@@ -86,6 +90,7 @@ describe('runbook (home screen), built binary in a real terminal', () => {
     for (const start of ['cold', 'cached']) {
       const terminal = await open({ args: ['--file', manyFile] });
       const screen = await terminal.waitForText('Runbooks (200)', 15_000);
+      await terminal.waitForKeyboard();
       const rows = screen.split('\n');
       expect(rows[0], start).toMatch(/^runbook \S+ · .*runbooks-200\.yaml$/);
       expect(rows.filter((row) => row.trim() !== '').length, start).toBeLessThan(30);

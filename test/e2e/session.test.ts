@@ -91,7 +91,7 @@ describe('runbook start / resume, built binary in a real terminal', () => {
 
     // Manual step: instructions, then Enter marks it done and the check runs at once.
     // The footer shows once the screen listens to keys.
-    let screen = await terminal.waitForText('q leave (resumable)', 10_000);
+    let screen = await terminal.waitForText('? help · q leave', 10_000);
     expect(screen).toContain('Post in the channel that a restore starts.');
     expect(screen).toContain('Restore a single volume from snapshot');
     expect(screen).toContain('env staging');
@@ -110,7 +110,7 @@ describe('runbook start / resume, built binary in a real terminal', () => {
 
     // Resume (the only interrupted session): back at the passed check, earlier step done from the log.
     terminal = await openTerminal({ args: ['resume', '--file', file, '--db', db], env, columns: 120, rows: 32 });
-    screen = await terminal.waitForText('q leave (resumable)', 10_000);
+    screen = await terminal.waitForText('? help · q leave', 10_000);
     expect(screen).toContain('✓ passed');
     expect(screen).toContain(`session ${id}`);
     expect(screen).toMatch(/✓ Announce the restore in the incident channel/);
@@ -156,7 +156,7 @@ describe('runbook start / resume, built binary in a real terminal', () => {
 
     // Resume after the crash: the in-flight action is reconciled by its probe, not re-run.
     terminal = await openTerminal({ args: ['resume', id.slice(0, 17), '--file', file, '--db', db], env, columns: 120, rows: 32 });
-    await terminal.waitForText('q leave (resumable)', 10_000);
+    await terminal.waitForText('? help · q leave', 10_000);
     screen = await terminal.waitForText('reconciled restore-marker: found', 15_000);
     expect(screen).toContain('✓ succeeded');
     await terminal.sendKeys('Enter');

@@ -99,11 +99,22 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  // Whatever happened above, nothing may be left running.
-  if (dir) {
-    await runbook(['sandbox', 'down', '--file', file]);
-    rmSync(dir, { recursive: true, force: true });
+  // Whatever happened above, nothing may be left running: down, else stop each part by hand.
+  if (!dir) return;
+  const down = await runbook(['sandbox', 'down', '--file', file]);
+  if (down.code !== 0 && root && existsSync(root)) {
+    try {
+      process.kill(Number(readFileSync(join(root, 'daemon', 'daemon.pid'), 'utf8')), 'SIGKILL');
+    } catch {
+      // not running
+    }
+    for (const cluster of ['pg-live', 'pg-restore']) {
+      await new Promise((resolve) =>
+        execFile('runuser', ['-u', 'postgres', '--', '/usr/lib/postgresql/15/bin/pg_ctl', '-D', join(root, cluster), '-m', 'immediate', '-w', 'stop'], resolve),
+      );
+    }
   }
+  rmSync(dir, { recursive: true, force: true });
 });
 
 describe('runbook sandbox', () => {

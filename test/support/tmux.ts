@@ -44,6 +44,11 @@ export interface Terminal {
   waitForText(text: string, timeoutMs?: number): Promise<string>;
   /** Resolves once the screen no longer contains `text`. */
   waitForTextGone(text: string, timeoutMs?: number): Promise<string>;
+  /**
+   * Resolves once the program reads keys one at a time (its terminal is in raw mode). Ink turns
+   * raw mode on just after its first frame; a key sent before that waits in the line buffer.
+   */
+  waitForKeyboard(timeoutMs?: number): Promise<void>;
   /** Resolves to the program's exit code once it has exited. */
   waitForExit(timeoutMs?: number): Promise<number>;
   /** The pid of the pane's process (the program itself: tmux runs it without a shell). */
@@ -141,6 +146,13 @@ export async function openTerminal(options: TerminalOptions = {}): Promise<Termi
       return poll(`${JSON.stringify(text)} to disappear`, timeoutMs, async () => {
         const current = await screen();
         return current.includes(text) ? undefined : current;
+      });
+    },
+    async waitForKeyboard(timeoutMs = 5000) {
+      const tty = (await tmux('display-message', '-p', '-t', sessionName, '#{pane_tty}')).trim();
+      await poll('the program to read the keyboard (raw mode)', timeoutMs, async () => {
+        const { stdout } = await run('stty', ['-F', tty, '-a']);
+        return /(^|\s)-icanon(\s|$)/.test(stdout) ? true : undefined;
       });
     },
     waitForExit(timeoutMs = 5000) {

@@ -59,12 +59,12 @@ function detailLines(runbook: HomeRunbook, columns: number, theme: Theme): { key
   wrapWords(runbook.summary, columns - 2).forEach((text, index) => add(`summary-${index}`, <Text>{text}</Text>));
   if (runbook.cadence) add('cadence', <Text wrap="truncate-end">{cadenceLine(runbook, theme)}</Text>);
 
-  runbook.sections.forEach((section, sectionIndex) => {
+  for (const section of runbook.sections) {
     add(`gap-${section.id}`, <Text> </Text>);
     add(`section-${section.id}`, (
       <Text wrap="truncate-end">
         <Text bold color={theme.accent}>
-          {sectionIndex + 1}. {section.title}
+          {section.title}
         </Text>
         <Text color={theme.muted}>
           {' '}
@@ -82,7 +82,7 @@ function detailLines(runbook: HomeRunbook, columns: number, theme: Theme): { key
         </Text>
       ));
     }
-  });
+  }
   return lines;
 }
 

@@ -428,6 +428,7 @@ function infoLinesOf(session: DrivenSession, view: SessionView): InfoLine[] {
 function inspectExtra(state: SessionState, stepId: string): string[] {
   const step = state.steps[stepId]!;
   const extra: string[] = [];
+  for (const detail of step.preview?.details ?? []) extra.push(`${detail.label}: ${detail.value}`);
   if (step.check) extra.push(`observed (full): ${JSON.stringify(step.check.observed)}`);
   if (Object.keys(step.outputs).length > 0) extra.push(`outputs: ${JSON.stringify(step.outputs)}`);
   if (step.intent) extra.push(`intent: ${step.intent.provider} key ${step.intent.idempotencyKey} params ${JSON.stringify(step.intent.params)}`);
@@ -441,7 +442,7 @@ function hintsFor(mode: Mode, prompting: boolean, choosing: boolean, busy: boole
   if (prompting) return [['enter', 'record'], ['esc', 'cancel']];
   if (actionElapsed) return [['', `action running ${actionElapsed}; keys wait for it`], ['n', 'note']];
   if (allFinished) return [['enter', 'complete the session'], ['n', 'note']];
-  const hints: KeyHint[] = [['enter', busy ? 'wait…' : 'confirm / done']];
+  const hints: KeyHint[] = [['enter', busy ? 'wait…' : 'done']];
   hints.push(choosing ? ['↑↓', 'choose'] : ['↑↓', 'steps']);
   hints.push(['r', 're-run'], ['s', 'skip'], ['n', 'note'], ['i', 'details']);
   return hints;

@@ -1,6 +1,7 @@
 import React from 'react';
 import { Text } from 'ink';
 import { requiredConfirmation } from '../../state/decide.js';
+import { wrapWords } from '../format.js';
 import { formatElapsed, formatValue, spinner, type Line } from './lines.js';
 import type { StepLinesProps } from './step-props.js';
 
@@ -31,10 +32,8 @@ export function actionStepLines(props: StepLinesProps): Line[] {
   }
   const preview = step.preview;
   if (preview && step.status !== 'done' && step.status !== 'skipped') {
-    lines.push({ key: 'preview-summary', node: <Text bold wrap="truncate-end">will run: {preview.summary}</Text> });
-    preview.details.forEach((detail, index) =>
-      lines.push({ key: `preview-${index}`, node: <Text wrap="truncate-end">  {detail.label}: {detail.value}</Text> }),
-    );
+    const settled = step.status !== 'open' || step.confirmation !== null;
+    lines.push({ key: 'preview-summary', node: <Text bold wrap="truncate-end">{settled ? 'ran' : 'will run'}: {preview.summary}</Text> });
     if (preview.dryRun) {
       lines.push({
         key: 'dry-run',
@@ -44,8 +43,17 @@ export function actionStepLines(props: StepLinesProps): Line[] {
           </Text>
         ),
       });
-    } else {
-      lines.push({ key: 'dry-run', node: <Text color={theme.muted}>no dry-run for {definition?.uses}: the values above are exactly what will run</Text> });
+    } else if (!settled) {
+      lines.push({ key: 'dry-run', node: <Text color={theme.muted}>no dry-run for {definition?.uses}: the values below are exactly what will run</Text> });
+    }
+    // Before confirming, every resolved value in full (wrapped, never cut): this is what the
+    // operator confirms. Once it ran, its outputs matter more; `i` still shows the values.
+    if (!settled) {
+      preview.details.forEach((detail, index) =>
+        wrapWords(`${detail.label}: ${detail.value}`, props.columns - 4).forEach((text, row) =>
+          lines.push({ key: `preview-${index}-${row}`, node: <Text>{row === 0 ? '  ' : '    '}{text}</Text> }),
+        ),
+      );
     }
   }
   if (mine && activity.kind === 'running-action') {

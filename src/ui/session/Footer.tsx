@@ -3,5 +3,5 @@ import { KeyHints, type KeyHint } from '../components/KeyHints.js';
 
 /** The keys that work right now, always ending with help and leave. */
 export function Footer({ hints }: { readonly hints: readonly KeyHint[] }) {
-  return <KeyHints hints={[...hints, ['?', 'help'], ['q', 'leave (resumable)']]} />;
+  return <KeyHints hints={[...hints, ['?', 'help'], ['q', 'leave']]} />;
 }

@@ -7,7 +7,7 @@
  * with the step's recorded detail, as an operator would stop and read it.
  */
 import type { ActionPreview } from '../../../src/steps/provider.js';
-import type { DrivenSession } from '../../../src/state/session-service.js';
+import type { DrivenSession, RunOptions } from '../../../src/state/session-service.js';
 
 export interface OperatorScript {
   /** Notes for manual steps, by step id (a step with a required note and none here fails the walk). */
@@ -16,6 +16,8 @@ export interface OperatorScript {
   readonly inputs?: Readonly<Record<string, string>>;
   /** Work the operator does by hand before marking a manual step done (e.g. stopping a server). */
   readonly byHand?: Readonly<Record<string, () => Promise<void>>>;
+  /** Progress and output callbacks for checks and actions (what the screen would render). */
+  readonly runOptions?: RunOptions;
 }
 
 /** What happened at one step, for the test to assert on. */
@@ -58,7 +60,7 @@ export async function walkStep(session: DrivenSession, stepId: string, script: O
     }
     case 'check':
     case 'wait': {
-      await session.runCheck(stepId);
+      await session.runCheck(stepId, script.runOptions);
       if (session.state.steps[stepId]!.status !== 'passed') fail('did not pass');
       session.completeStep(stepId);
       return { stepId, kind: step.kind, outcome: 'done' };
@@ -69,7 +71,7 @@ export async function walkStep(session: DrivenSession, stepId: string, script: O
       // Any answer confirms when the engine asks for nothing in particular; otherwise type exactly what it asks.
       const typed = confirmation ?? 'yes';
       session.confirmAction(stepId, typed);
-      await session.runAction(stepId);
+      await session.runAction(stepId, script.runOptions);
       if (session.state.steps[stepId]!.status !== 'passed') fail('failed');
       session.completeStep(stepId);
       return { stepId, kind: step.kind, outcome: 'done', preview, confirmation, typed };
