@@ -44,8 +44,25 @@ await build({
 
 let scenario;
 let store;
+/** The plain restore's data directory while one is running. */
+let plainDataDir;
+/** The bundled module. */
+let m;
+// Interrupted (Ctrl-C, kill): still stop the clusters and remove their files.
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.once(signal, () => {
+    Promise.resolve(plainDataDir && scenario && m ? m.stopServerIn(scenario.live.binDir, plainDataDir) : undefined)
+      .then(() => scenario?.destroy())
+      .catch(() => undefined)
+      .finally(() => {
+        if (scenario) rmSync(scenario.workDir, { recursive: true, force: true });
+        rmSync(bundled, { force: true });
+        process.exit(130);
+      });
+  });
+}
 try {
-  const m = await import(pathToFileURL(bundled).href);
+  m = await import(pathToFileURL(bundled).href);
   scenario = await m.createPitrScenario({ bundledRunbooks: join(root, 'runbooks.yaml') });
   const { live } = scenario;
   const runbooks = m.loadRunbooksFile(scenario.runbooksPath);
@@ -67,11 +84,13 @@ try {
 
   async function plainRestore(round) {
     const dataDir = join(scenario.workDir, `plain-${round}`);
+    plainDataDir = dataDir;
     const port = await m.freePort();
     const started = performance.now();
     mkdirSync(dataDir, { mode: 0o700 });
     await m.chownToPostgres(dataDir);
     await run(['tar', '-xf', baseTar, '-C', dataDir]);
+    if (process.env.PITR_BENCH_STEPS) console.log(`  plain: extracted in ${(performance.now() - started).toFixed(0)} ms`);
     mkdirSync(join(dataDir, 'pg_wal'), { recursive: true });
     writeFileSync(join(dataDir, 'recovery.signal'), '');
     appendFileSync(
@@ -164,9 +183,15 @@ try {
   const product = [];
   const whole = [];
   let stepCount = 0;
+  // Alternating which goes first, so a drift in machine load does not favour either.
   for (let round = 0; round < ROUNDS; round++) {
-    plain.push(await plainRestore(round));
-    product.push(await productRestore());
+    if (round % 2 === 0) {
+      plain.push(await plainRestore(round));
+      product.push(await productRestore());
+    } else {
+      product.push(await productRestore());
+      plain.push(await plainRestore(round));
+    }
   }
   for (let round = 0; round < ROUNDS; round++) {
     const result = await wholeRunbook();

@@ -1,6 +1,7 @@
 /**
  * A session's state is a pure fold of its events: `events.reduce(evolve, initialState(id))`.
- * Resume is exactly that fold; nothing else remembers where the operator was.
+ * Resume is that fold, continued from a snapshot of it when one still matches the log
+ * (resume.ts); a snapshot is only a cache of the fold, never a second source of truth.
  */
 import type { Runbook, Step } from '../runbooks/schema.js';
 import type { EventData, SessionEvent } from './events.js';

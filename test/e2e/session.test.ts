@@ -4,7 +4,7 @@
  * leaving with q, resuming; kill -9 while the action runs, resuming and reconciling it by its
  * probe; finishing; and the export's content.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -56,7 +56,8 @@ function sessionIdOf(screen: string): string {
 /** The pid of the node process in the pane and of its children (the action's program). */
 function paneProcesses(pane: string): { node: number; children: number[] } {
   const node = Number(pane.trim());
-  const children = execFileSync('ps', ['-o', 'pid=', '--ppid', String(node)], { encoding: 'utf8' })
+  const listed = spawnSync('ps', ['-o', 'pid=', '--ppid', String(node)], { encoding: 'utf8' }).stdout;
+  const children = listed
     .split('\n')
     .map((line) => Number(line.trim()))
     .filter((pid) => pid > 0);
@@ -78,7 +79,7 @@ describe('runbook start / resume, built binary in a real terminal', () => {
   it('refuses a drill on a protected environment in one line before drawing (exit 2)', async () => {
     const { file, db } = workspace('drill', 0);
     terminal = await openTerminal({ args: ['start', 'restore-volume', '--env', 'production', '--drill', '--file', file, '--db', db], columns: 160 });
-    expect(await terminal.waitForExit(10_000)).toBe(2);
+    expect(await exitOf(terminal)).toBe(2);
     expect(await terminal.transcript()).toContain(
       'runbook: drills are refused on protected environment "production"; run the drill against staging or the sandbox',
     );
@@ -96,6 +97,8 @@ describe('runbook start / resume, built binary in a real terminal', () => {
     expect(screen).toContain('Restore a single volume from snapshot');
     expect(screen).toContain('env staging');
     const id = sessionIdOf(screen);
+    // NO_COLOR: no colour escapes at all (emphasis such as bold may stay).
+    expect(await terminal.screen({ escapes: true })).not.toMatch(/\u001B\[(?:[0-9;]*;)?(?:3[0-7]|9[0-7]|38;5;\d+)m/);
     await terminal.sendKeys('Enter');
     screen = await terminal.waitForText('✓ passed', 10_000);
     expect(screen).toContain('observed: exit code 0; stdout matched "tool 4.2"');
@@ -104,7 +107,7 @@ describe('runbook start / resume, built binary in a real terminal', () => {
 
     // Leave with q: saved, and how to resume.
     await terminal.sendKeys('q');
-    expect(await terminal.waitForExit(10_000)).toBe(0);
+    expect(await exitOf(terminal)).toBe(0);
     expect(await terminal.transcript()).toContain(`Session ${id} saved. Resume with: runbook resume ${id}`);
     await terminal.close();
 
@@ -148,10 +151,10 @@ describe('runbook start / resume, built binary in a real terminal', () => {
     await terminal.waitForText('running shell.run', 10_000);
     for (let tries = 0; !existsSync(marker) && tries < 200; tries++) await new Promise((resolve) => setTimeout(resolve, 25));
     expect(readFileSync(marker, 'utf8')).toBe('snap-0a3');
-    const { node, children } = paneProcesses(await terminalPanePid(terminal));
+    const { node, children } = paneProcesses(await terminal.panePid());
     process.kill(node, 'SIGKILL');
     for (const child of children) process.kill(child, 'SIGKILL');
-    expect(await terminal.waitForExit(10_000)).toBe(137);
+    expect(await exitOf(terminal)).toBe(137);
     await terminal.close();
 
     // Resume after the crash: the in-flight action is reconciled by its probe, not re-run.
@@ -175,7 +178,7 @@ describe('runbook start / resume, built binary in a real terminal', () => {
     screen = await terminal.waitForText('All steps finished.', 10_000);
     expect(screen).toContain('7 done · 0 skipped');
     await terminal.sendKeys('Enter');
-    expect(await terminal.waitForExit(10_000)).toBe(0);
+    expect(await exitOf(terminal)).toBe(0);
     const transcript = await terminal.transcript();
     expect(transcript).toContain(`Session ${id} completed: 7 done, 0 skipped, 0 went on after a failure.`);
     expect(transcript).toContain(`Export the record: runbook export ${id}`);
@@ -216,7 +219,7 @@ describe('runbook start / resume, built binary in a real terminal', () => {
   }, 120_000);
 });
 
-/** The pane's process id (tmux runs node directly in the pane, without a shell). */
-async function terminalPanePid(terminal: Terminal): Promise<string> {
-  return terminal.panePid();
+/** The program's exit code (the harness reads it from its wrapper shell). */
+function exitOf(terminal: Terminal): Promise<number> {
+  return terminal.waitForExit(10_000);
 }

@@ -4,7 +4,7 @@
  * (a private socket in a temp directory), so tests never share or leak state; `close()` kills it.
  */
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -51,7 +51,7 @@ export interface Terminal {
   waitForKeyboard(timeoutMs?: number): Promise<void>;
   /** Resolves to the program's exit code once it has exited. */
   waitForExit(timeoutMs?: number): Promise<number>;
-  /** The pid of the pane's process (the program itself: tmux runs it without a shell). */
+  /** The pid of the program (node) in the pane, e.g. to kill -9 it; the pane's own process is a wrapper shell. */
   panePid(): Promise<string>;
   /** Kills the tmux server and removes its socket directory. Safe to call twice. */
   close(): Promise<void>;
@@ -68,9 +68,9 @@ export async function openTerminal(options: TerminalOptions = {}): Promise<Termi
   assertCanRunTerminal();
   const directory = mkdtempSync(join(tmpdir(), 'runbook-tmux-'));
   const socket = join(directory, 'socket');
+  const exitFile = join(directory, 'exit-status');
   const config = join(directory, 'tmux.conf');
-  // remain-on-exit keeps the pane (and its last frame) after the program ends, so the test can
-  // read the exit status from tmux instead of wrapping the program in a shell; escape-time 0
+  // remain-on-exit keeps the pane (and its last frame) after the program ends; escape-time 0
   // delivers Escape at once instead of waiting for a possible escape sequence.
   writeFileSync(config, ['set -g remain-on-exit on', 'set -g escape-time 0', 'set -g status off', 'set -g history-limit 2000', ''].join('\n'));
 
@@ -92,7 +92,13 @@ export async function openTerminal(options: TerminalOptions = {}): Promise<Termi
     String(options.rows ?? 30),
     '-c',
     options.cwd ?? repoRoot,
-    // Several arguments after the options: tmux runs them as argv (execvp), with no shell in between.
+    // Several arguments after the options: tmux runs them as argv (execvp). The wrapper shell
+    // records the program's exit status in a file, because tmux's own pane_dead_status is
+    // sometimes never filled in; its script is fixed, and every argument stays one argv element.
+    'sh',
+    '-c',
+    '"$@"; printf %s "$?" > "$0"',
+    exitFile,
     process.execPath,
     builtBinary,
     ...(options.args ?? []),
@@ -101,17 +107,13 @@ export async function openTerminal(options: TerminalOptions = {}): Promise<Termi
   let closed = false;
   const screen = (screenOptions: { escapes?: boolean } = {}) =>
     tmux('capture-pane', '-p', ...(screenOptions.escapes ? ['-e'] : []), '-t', sessionName);
-  const paneStatus = async (): Promise<number | undefined> => {
-    const [dead, status = '', signal = ''] = (
-      await tmux('display-message', '-p', '-t', sessionName, '#{pane_dead}|#{pane_dead_status}|#{pane_dead_signal}')
-    )
-      .trim()
-      .split('|');
-    if (dead !== '1') return undefined;
-    // tmux can mark the pane dead a moment before it records the status: poll again until it has.
-    if (status !== '') return Number(status);
-    if (signal !== '') return 128 + Number(signal);
-    return undefined;
+  const exitStatus = async (): Promise<number | undefined> => {
+    try {
+      const text = readFileSync(exitFile, 'utf8');
+      return text === '' ? undefined : Number(text);
+    } catch {
+      return undefined;
+    }
   };
 
   const poll = async <T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined>): Promise<T> => {
@@ -156,9 +158,16 @@ export async function openTerminal(options: TerminalOptions = {}): Promise<Termi
       });
     },
     waitForExit(timeoutMs = 5000) {
-      return poll('the program to exit', timeoutMs, paneStatus);
+      return poll('the program to exit', timeoutMs, exitStatus);
     },
-    panePid: async () => (await tmux('list-panes', '-t', sessionName, '-F', '#{pane_pid}')).trim(),
+    async panePid() {
+      // The pane runs the wrapper shell; the program is its only child.
+      const shell = (await tmux('list-panes', '-t', sessionName, '-F', '#{pane_pid}')).trim();
+      const { stdout } = await run('ps', ['-o', 'pid=', '--ppid', shell]);
+      const program = stdout.trim().split(/\s+/)[0];
+      if (!program) throw new Error(`the program in the pane (shell ${shell}) has no process: it has exited`);
+      return program;
+    },
     async close() {
       if (closed) return;
       closed = true;

@@ -17,6 +17,11 @@ export function parseTimestamp(text: string): TimestampParse {
   const iso = ISO_WITH_ZONE.exec(trimmed);
   if (iso) {
     const offset = iso[3]!.toUpperCase() === 'Z' ? 'Z' : iso[3]!.replace(/^([+-]\d{2})(\d{2})$/, '$1:$2');
+    // Date.parse rolls impossible dates over (February 30th becomes March 2nd): compare the wall time back.
+    const wall = new Date(`${iso[1]}T${iso[2]}Z`);
+    if (Number.isNaN(wall.getTime()) || wall.toISOString().slice(0, 16) !== `${iso[1]}T${iso[2]!.slice(0, 5)}`) {
+      return { ok: false, error: `${trimmed} is not a real date and time` };
+    }
     return fromMillis(Date.parse(`${iso[1]}T${iso[2]}${offset}`), trimmed);
   }
   const local = LOCAL_THEN_ZONE.exec(trimmed);
