@@ -11,17 +11,14 @@
 // Also printed: the whole runbook (17 steps: restore, integrity checks, extract, re-apply, validate).
 // The scenario and the session driver are TypeScript (test/integration/support): esbuild bundles
 // them into a temp module beside this file first, removed afterwards.
-import { build } from 'esbuild';
 import { appendFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { importSource, root } from './support/import-source.mjs';
 
 const ROUNDS = 3;
 const BUDGET_PERCENT = 30;
 const PLAIN_POLL_MS = 100;
 
-const root = fileURLToPath(new URL('..', import.meta.url));
-const bundled = join(root, 'bench', `.pitr-bench-${process.pid}.mjs`);
 const entry = `
 export { createPitrScenario, withLiveClient, stopServerIn } from './test/integration/support/pitr-scenario.ts';
 export { walkStep } from './test/integration/support/operator.ts';
@@ -30,18 +27,6 @@ export { loadRunbooksFile } from './src/runbooks/load.ts';
 export { openEventStore } from './src/state/event-store.ts';
 export { SessionService } from './src/state/session-service.ts';
 `;
-await build({
-  stdin: { contents: entry, resolveDir: root, loader: 'ts' },
-  bundle: true,
-  format: 'esm',
-  platform: 'node',
-  target: 'node20',
-  packages: 'external',
-  // Beside this file, so the external packages resolve from the repository's node_modules.
-  outfile: bundled,
-  logLevel: 'warning',
-});
-
 let scenario;
 let store;
 /** The plain restore's data directory while one is running. */
@@ -56,13 +41,12 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
       .catch(() => undefined)
       .finally(() => {
         if (scenario) rmSync(scenario.workDir, { recursive: true, force: true });
-        rmSync(bundled, { force: true });
         process.exit(130);
       });
   });
 }
 try {
-  m = await import(pathToFileURL(bundled).href);
+  ({ module: m } = await importSource('pitr', entry));
   scenario = await m.createPitrScenario({ bundledRunbooks: join(root, 'runbooks.yaml') });
   const { live } = scenario;
   const runbooks = m.loadRunbooksFile(scenario.runbooksPath);
@@ -211,5 +195,4 @@ try {
 } finally {
   store?.close();
   await scenario?.destroy();
-  rmSync(bundled, { force: true });
 }

@@ -1,37 +1,21 @@
 // Budget: snapshot freshness (ec2.snapshots with maxAge) across 10,000 volumes on the EC2
 // emulator takes under 2x one raw paginated DescribeSnapshots sweep of the same data.
 // The provider and emulator are TypeScript: esbuild bundles them into a temp module first.
-import { build } from 'esbuild';
-import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { importSource } from './support/import-source.mjs';
 
 const VOLUMES = 10_000;
 const SNAPSHOTS_PER_VOLUME = 3;
 const RUNS = 5;
 const BUDGET_RATIO = 2;
 
-const root = fileURLToPath(new URL('..', import.meta.url));
-const bundled = join(root, 'bench', `.snapshots-bench-${process.pid}.mjs`);
 const entry = `
 export { startEc2Emulator } from './src/sandbox/ec2-emulator/index.ts';
 export { providers } from './src/steps/ec2/index.ts';
 export { snapshots } from './src/steps/ec2/definitions.ts';
 export { EC2Client, DescribeSnapshotsCommand } from '@aws-sdk/client-ec2';
 `;
-await build({
-  stdin: { contents: entry, resolveDir: root, loader: 'ts' },
-  bundle: true,
-  format: 'esm',
-  platform: 'node',
-  target: 'node20',
-  packages: 'external',
-  // Beside this file, so the external packages resolve from the repository's node_modules.
-  outfile: bundled,
-  logLevel: 'warning',
-});
-const { startEc2Emulator, providers, snapshots, EC2Client, DescribeSnapshotsCommand } = await import(pathToFileURL(bundled).href);
+const { module: { startEc2Emulator, providers, snapshots, EC2Client, DescribeSnapshotsCommand } } = await importSource('snapshots', entry);
 
 const now = Date.now();
 const snapshotSeed = [];
@@ -104,5 +88,4 @@ try {
   if (ratio >= BUDGET_RATIO) process.exitCode = 1;
 } finally {
   await emulator.close();
-  rmSync(bundled, { force: true });
 }

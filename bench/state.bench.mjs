@@ -5,20 +5,13 @@
 // open + newest matching snapshot + fold of the tail. Resume without snapshots (a log written
 // by a schema-1 build, or snapshots deleted) is printed too. Bundles a small entry of src/state with esbuild into
 // node_modules/.cache (so better-sqlite3 resolves), then measures in this process.
-import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
 import { closeSync, fdatasyncSync, mkdirSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { importSource } from './support/import-source.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const cache = join(root, 'node_modules', '.cache', 'runbook-bench');
-mkdirSync(cache, { recursive: true });
-const outfile = join(cache, 'state-entry.mjs');
-await build({
-  stdin: {
-    contents: `
+const { module: state, outfile } = await importSource('state', `
       export { openEventStore } from './src/state/event-store.ts';
       export { newEvent } from './src/state/events.ts';
       export { foldEvents, foldFrom, initialState } from './src/state/session-state.ts';
@@ -26,19 +19,7 @@ await build({
       export { loadAuditRecord, renderExport } from './src/state/export/index.ts';
       export { verifyStoredSession } from './src/state/verify.ts';
       export { Runbook } from './src/runbooks/schema.ts';
-    `,
-    resolveDir: root,
-    loader: 'ts',
-  },
-  outfile,
-  bundle: true,
-  platform: 'node',
-  format: 'esm',
-  target: 'node20',
-  external: ['better-sqlite3'],
-  logLevel: 'error',
-});
-const state = await import(outfile);
+    `);
 
 const dir = process.env.RUNBOOK_BENCH_DIR ?? mkdtempSync(join(tmpdir(), 'runbook-bench-'));
 const quantile = (values, q) => {

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { Runbook } from '../runbooks/schema.js';
+import type { ChainFields } from './hash-chain.js';
 
 const FailureData = z.object({ class: z.string(), advice: z.string() });
 const Outputs = z.record(z.string(), z.unknown());
@@ -163,14 +164,7 @@ export type EventOf<T extends EventType> = Extract<SessionEvent, { type: T }>;
 export type NewEvent = { [T in EventType]: { readonly type: T; readonly stepId: string | null; readonly data: EventData<T> } }[EventType];
 
 /** A stored row as it is, without validation: what verification recomputes. */
-export interface RawEvent {
-  readonly seq: number;
-  readonly at: string;
-  readonly type: string;
-  readonly stepId: string | null;
-  readonly data: unknown;
-  readonly actor: string;
-  readonly prevHash: string;
+export interface RawEvent extends ChainFields {
   readonly hash: string;
 }
 

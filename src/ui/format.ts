@@ -50,13 +50,16 @@ export function wrapWords(text: string, width: number): string[] {
 }
 
 /**
- * `text` cut to `width` characters (ending in "…" when cut) and padded with spaces to exactly
- * `width`. Counts code points: list rows are laid out as plain strings because a row of nested
- * Ink boxes costs several milliseconds to lay out, and the home screen's first frame has many.
+ * `text` cut to `width` characters (ending in `ellipsis` when cut) and padded with spaces to
+ * exactly `width`. Counts code points: list rows are laid out as plain strings because a row of
+ * nested Ink boxes costs several milliseconds to lay out, and the home screen's first frame has many.
  */
-export function fitText(text: string, width: number): string {
+export function fitText(text: string, width: number, ellipsis = '…'): string {
   if (width <= 0) return '';
   const chars = Array.from(text);
-  if (chars.length > width) return `${chars.slice(0, Math.max(0, width - 1)).join('')}…`;
+  if (chars.length > width) {
+    const mark = Array.from(ellipsis).slice(0, width);
+    return `${chars.slice(0, width - mark.length).join('')}${mark.join('')}`;
+  }
   return text + ' '.repeat(width - chars.length);
 }

@@ -46,13 +46,13 @@ describe('runbook (home screen), built binary in a real terminal', () => {
     const terminal = await open({ args: ['--file', fixture] });
     const home = await terminal.waitForText('Runbooks (2)');
     await terminal.waitForKeyboard();
-    expect(home.split('\n')[0]).toMatch(/^runbook \S+ · .*test\/e2e\/fixtures\/runbooks\.yaml$/);
-    expect(home).toMatch(/› verify-backups\s+Verify the nightly backups\s+1 section · 2 steps/);
-    expect(home).toMatch(/ {2}restore-drill\s+Restore drill on staging\s+2 sections · 3 steps\s+weekly/);
+    expect(home.split('\n')[0]).toMatch(/^runbook \S+ {2}file: .*test\/e2e\/fixtures\/runbooks\.yaml$/);
+    expect(home).toMatch(/> verify-backups\s+Verify the nightly backups\s+1 section, 2 steps/);
+    expect(home).toMatch(/ {2}restore-drill\s+Restore drill on staging\s+2 sections, 3 steps\s+weekly/);
 
     // One key per frame: keys sent in one write reach ink-select-input before it re-renders.
     await terminal.sendKeys('Down');
-    await terminal.waitForText('› restore-drill');
+    await terminal.waitForText('> restore-drill');
     await terminal.sendKeys('Enter');
     const detail = await terminal.waitForText('Prepare the scratch cluster');
     expect(detail).toContain('Restores the newest base backup into a scratch cluster and compares row counts.');
@@ -83,7 +83,7 @@ describe('runbook (home screen), built binary in a real terminal', () => {
     expect(await terminal.transcript()).toContain('runbook: runbooks file not found: no-such-runbooks.yaml; pass --file or set RUNBOOK_FILE');
   });
 
-  it('keeps 200 runbooks inside a 100x30 terminal: the title stays on the first row and the rest is "… more"', async () => {
+  it('keeps 200 runbooks inside a 100x30 terminal: the title stays on the first row and the rest is "... more"', async () => {
     const manyFile = join(scratch, 'runbooks-200.yaml');
     writeFileSync(manyFile, manyRunbooksYaml(200));
     // Twice: the first start validates the file, the second reads the cached listing; both must look the same.
@@ -92,11 +92,11 @@ describe('runbook (home screen), built binary in a real terminal', () => {
       const screen = await terminal.waitForText('Runbooks (200)', 15_000);
       await terminal.waitForKeyboard();
       const rows = screen.split('\n');
-      expect(rows[0], start).toMatch(/^runbook \S+ · .*runbooks-200\.yaml$/);
+      expect(rows[0], start).toMatch(/^runbook \S+ {2}file: .*runbooks-200\.yaml$/);
       expect(rows.filter((row) => row.trim() !== '').length, start).toBeLessThan(30);
-      expect(screen, start).toMatch(/› runbook-001\s+Generated runbook 1\s+3 sections · 12 steps/);
-      expect(screen, start).toMatch(/… \d+ more \(↑↓ to scroll\)/);
-      expect(screen, start).toContain('↑↓ move · enter open · q/esc quit');
+      expect(screen, start).toMatch(/> runbook-001\s+Generated runbook 1\s+3 sections, 12 steps/);
+      expect(screen, start).toMatch(/\.\.\. \d+ more \(up\/down to scroll\)/);
+      expect(screen, start).toContain('up/down move | enter open | q/esc quit');
       await terminal.sendKeys('q');
       expect(await terminal.waitForExit(), start).toBe(0);
       await terminal.close();
@@ -113,6 +113,6 @@ describe('runbook (home screen), built binary in a real terminal', () => {
     await plain.waitForText('Runbooks (2)');
     const screen = await plain.screen({ escapes: true });
     expect(screen).not.toMatch(colourEscape);
-    expect(screen).toContain('› ');
+    expect(screen).toContain('> verify-backups');
   });
 });

@@ -85,6 +85,42 @@ describe('runbook start / resume, built binary in a real terminal', () => {
     );
   });
 
+  it('from home: Enter on a runbook starts a session (environment picker), and the interrupted session is listed first and resumes on Enter', async () => {
+    const { file, db } = workspace('home', 0);
+    const env = { RUNBOOK_OPERATOR: 'carol' };
+    terminal = await openTerminal({ args: ['--file', file, '--db', db], env, columns: 120, rows: 32 });
+    await terminal.waitForText('Runbooks (1)', 10_000);
+    await terminal.waitForKeyboard();
+    await terminal.sendKeys('Enter');
+    const detail = await terminal.waitForText('enter start a session', 10_000);
+    expect(detail).toContain('Restore a single volume from snapshot');
+    await terminal.sendKeys('Enter');
+    const picker = await terminal.waitForText('Restore a single volume from snapshot: which environment?', 10_000);
+    expect(picker).toContain('production · PROTECTED (incident reference required, actions typed to confirm)');
+    await terminal.waitForKeyboard();
+    await terminal.sendKeys('Enter');
+    let screen = await terminal.waitForText('? help · q leave', 10_000);
+    expect(screen).toContain('env staging');
+    const id = sessionIdOf(screen);
+    await terminal.sendKeys('q');
+    expect(await exitOf(terminal)).toBe(0);
+    expect(await terminal.transcript()).toContain(`Session ${id} saved. Resume with: runbook resume ${id}`);
+    await terminal.close();
+
+    terminal = await openTerminal({ args: ['--file', file, '--db', db], env, columns: 120, rows: 32 });
+    const home = await terminal.waitForText('1 interrupted session, then Runbooks (1)', 10_000);
+    expect(home).toMatch(/interrupted\s+restore-volume\W+staging\W+carol@\S+\W+at announce\W+\d+s ago/);
+    await terminal.waitForKeyboard();
+    await terminal.sendKeys('Enter');
+    await terminal.waitForText('enter resume', 10_000);
+    await terminal.sendKeys('Enter');
+    screen = await terminal.waitForText('? help · q leave', 10_000);
+    expect(screen).toContain(`session ${id}`);
+    expect(screen).toContain('Post in the channel that a restore starts.');
+    await terminal.sendKeys('q');
+    expect(await exitOf(terminal)).toBe(0);
+  });
+
   it('walks every kind of step, leaves with q, resumes, survives kill -9 mid-action, reconciles, finishes and exports', async () => {
     const { file, db, marker } = workspace('walk', 20_000);
     const env = { RUNBOOK_OPERATOR: 'alice', NO_COLOR: '1' };

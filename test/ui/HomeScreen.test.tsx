@@ -38,10 +38,22 @@ describe('HomeScreen', () => {
     const frame = await waitForText(lastFrame, 'Runbooks (2)');
     await waitForInput(stdin);
     const lines = frame.split('\n');
-    expect(lines[0]).toBe('runbook 9.9.9 · ops/runbooks.yaml');
-    expect(frame).toMatch(/› verify-backups\s+Verify the nightly backups\s+1 section · 2 steps/);
-    expect(frame).toMatch(/ {2}restore-drill\s+Restore drill on staging\s+2 sections · 3 steps\s+weekly/);
-    expect(frame).toContain('↑↓ move · enter open · q/esc quit');
+    expect(lines[0]).toBe('runbook 9.9.9  file: ops/runbooks.yaml');
+    expect(frame).toMatch(/> verify-backups\s+Verify the nightly backups\s+1 section, 2 steps/);
+    expect(frame).toMatch(/ {2}restore-drill\s+Restore drill on staging\s+2 sections, 3 steps\s+weekly/);
+    expect(frame).toContain('up/down move | enter open | q/esc quit');
+  });
+
+  it('draws the list view in ASCII only, interrupted sessions and evidence included (see src/ui/ascii.ts)', async () => {
+    const runbooks: HomeRunbook[] = [
+      { ...twoRunbooks[1]!, title: 'A title far too long to fit in the row at a hundred columns wide, so it is cut', evidence: { overdue: true } },
+      ...manyRunbooks(30),
+    ];
+    const { lastFrame } = renderHome({ runbooks, sessions: interrupted });
+    const frame = await waitForText(lastFrame, 'Runbooks (31)');
+    expect(frame).toMatch(/restore-drill\s+A title far too long .*\.\.\.\s+2 sections, 3 steps\s+weekly, never passed, overdue/);
+    expect(frame).toContain('... 18 more (up/down to scroll)');
+    expect(frame).toMatch(/^[\x20-\x7E\n]*$/);
   });
 
   it('opens a runbook with Enter: summary, sections, steps with kind and provider, and the start hint', async () => {
@@ -49,7 +61,7 @@ describe('HomeScreen', () => {
     await waitForText(lastFrame, 'Runbooks (2)');
     await waitForInput(stdin);
     stdin.write(keys.down);
-    await waitForText(lastFrame, '› restore-drill');
+    await waitForText(lastFrame, '> restore-drill');
     stdin.write(keys.enter);
     const frame = await waitForText(lastFrame, 'Restore drill on staging (restore-drill)');
     expect(frame).toContain('Restores the newest base backup into a scratch cluster.');
@@ -69,12 +81,12 @@ describe('HomeScreen', () => {
     await waitForText(lastFrame, 'Runbooks (2)');
     await waitForInput(stdin);
     stdin.write(keys.down);
-    await waitForText(lastFrame, '› restore-drill');
+    await waitForText(lastFrame, '> restore-drill');
     stdin.write(keys.enter);
     await waitForText(lastFrame, 'start: runbook start restore-drill');
     stdin.write('q');
     const list = await waitForText(lastFrame, 'Runbooks (2)');
-    expect(list).toContain('› restore-drill');
+    expect(list).toContain('> restore-drill');
     expect(onExit).not.toHaveBeenCalled();
     stdin.write('q');
     await waitFor('onExit', () => (onExit.mock.calls.length > 0 ? true : undefined));
@@ -112,7 +124,7 @@ describe('HomeScreen', () => {
     const lines = frame.split('\n');
     const sessionLine = lines.findIndex((line) => line.includes('interrupted restore-drill'));
     const firstRunbookLine = lines.findIndex((line) => line.includes('verify-backups'));
-    expect(lines[sessionLine]).toBe('› interrupted restore-drill · staging · alice@db1 · at connect · 3h ago');
+    expect(lines[sessionLine]).toBe('> interrupted restore-drill, staging, alice@db1, at connect, 3h ago');
     expect(sessionLine).toBeLessThan(firstRunbookLine);
     stdin.write(keys.enter);
     const detail = await waitForText(lastFrame, 'Interrupted session 01HX7S2K');
@@ -128,8 +140,8 @@ describe('HomeScreen', () => {
     ];
     const { lastFrame } = renderHome({ runbooks });
     const frame = await waitForText(lastFrame, 'Runbooks (2)');
-    expect(frame).toMatch(/restore-drill\s+.*weekly · passed 2026-11-20/);
-    expect(frame).toMatch(/restore-volume\s+.*weekly · never passed · overdue/);
+    expect(frame).toMatch(/restore-drill\s+.*weekly, passed 2026-11-20/);
+    expect(frame).toMatch(/restore-volume\s+.*weekly, never passed, overdue/);
   });
 
   it('keeps the live area shorter than the terminal with 200 runbooks, saying how many are hidden', async () => {
@@ -139,16 +151,16 @@ describe('HomeScreen', () => {
     const lines = frame.split('\n');
     expect(lines.length).toBeLessThan(assumedRows);
     const visible = lines.filter((line) => /rb-\d{3}/.test(line)).length;
-    // 24 rows leave 18 for the list; it takes at most 15, one of them the "… more" line.
+    // 24 rows leave 18 for the list; it takes at most 15, one of them the "... more" line.
     expect(visible).toBe(14);
-    expect(frame).toContain(`… ${200 - visible} more (↑↓ to scroll)`);
-    expect(frame).toContain('› rb-001');
+    expect(frame).toContain(`... ${200 - visible} more (up/down to scroll)`);
+    expect(frame).toContain('> rb-001');
     expect(frame).not.toContain(`rb-${String(visible + 1).padStart(3, '0')}`);
 
     // Moving past the last visible row scrolls: the selection stays on screen.
     for (let index = 0; index < visible; index++) {
       stdin.write(keys.down);
-      await waitForText(lastFrame, `› rb-${String(index + 2).padStart(3, '0')}`);
+      await waitForText(lastFrame, `> rb-${String(index + 2).padStart(3, '0')}`);
     }
     const scrolled = lastFrame()!;
     expect(scrolled).not.toContain('rb-001 ');

@@ -74,3 +74,10 @@ describe('fitText', () => {
     expect(fitText('naïve café', 5)).toBe('naïv…');
   });
 });
+
+describe('fitText with an ASCII ellipsis', () => {
+  it('cuts to exactly the width with the given mark', () => {
+    expect(fitText('Restore Postgres into a new cluster', 12, '...')).toBe('Restore P...');
+    expect(fitText('abcdef', 2, '...')).toBe('..');
+  });
+});

@@ -3,6 +3,7 @@
  * file's listing (cached by content hash; yaml, zod and lint load only on a miss) and Ink.
  * The session store, pg and the AWS SDK stay unloaded.
  */
+import { existsSync } from 'node:fs';
 import { isAbsolute, relative } from 'node:path';
 import { createElement } from 'react';
 import type { ExitCode } from '../../exit-codes.js';
@@ -10,9 +11,11 @@ import { productVersion } from '../../product.js';
 import { listingCacheDirectory, loadFileListing } from '../../runbooks/listing-cache.js';
 import type { InterruptedSession } from '../../ui/home-model.js';
 import { runApp, type TerminalStreams } from '../../ui/run-app.js';
+import type { DrivenSession } from '../../state/session-service.js';
 import { HomeScreen } from '../../ui/screens/HomeScreen.js';
+import { SessionFromHome } from '../../ui/screens/SessionFromHome.js';
 import { themeFor } from '../../ui/theme.js';
-import type { CliIO } from '../io.js';
+import { writeLine, type CliIO } from '../io.js';
 import type { ParsedCommand } from '../spec.js';
 
 /** Opens the home screen on the runbooks file; resolves to the exit code the operator left with. */
@@ -20,30 +23,62 @@ export async function run(command: ParsedCommand, io: CliIO): Promise<number> {
   const label = fileLabel(command, io);
   const { listing, environments } = await loadFileListing(command.file, label, listingCacheDirectory(io.env));
   const sessions = await interruptedSessions(command);
-  return runApp(
-    (exit: (code: ExitCode) => void) =>
-      createElement(HomeScreen, {
-        version: productVersion(),
-        file: label,
-        runbooks: listing.runbooks,
-        sessions,
-        environments,
-        now: new Date(),
-        onExit: exit,
-      }),
-    // main.ts has checked that stdin and stdout are terminals (io.interactive) before running us.
-    io as unknown as TerminalStreams,
-    themeFor(io.env),
-  );
+  // Starting or resuming from home (issue 5) loads the session store and the full loader only
+  // when the operator picks; the lines a session prints when it ends come after Ink lets go.
+  let closing: readonly string[] = [];
+  const driven: DrivenSession[] = [];
+  let launcher: { close(): void } | undefined;
+  try {
+    return await runApp(
+      (exit: (code: ExitCode) => void) =>
+        createElement(SessionFromHome, {
+          renderHome: (actions) =>
+            createElement(HomeScreen, {
+              version: productVersion(),
+              file: label,
+              runbooks: listing.runbooks,
+              sessions,
+              environments,
+              now: new Date(),
+              onExit: exit,
+              onStart: actions.start,
+              onResume: actions.resume,
+            }),
+          load: async () => {
+            const module = await import('../home-sessions.js');
+            const loaded = module.homeLauncher(command, io, driven);
+            launcher = loaded;
+            return loaded;
+          },
+          onExit: (code, lines) => {
+            closing = lines;
+            exit(code);
+          },
+        }),
+      // main.ts has checked that stdin and stdout are terminals (io.interactive) before running us.
+      io as unknown as TerminalStreams,
+      themeFor(io.env),
+    );
+  } finally {
+    for (const session of driven) {
+      try {
+        session.interrupt('the screen closed unexpectedly');
+      } catch {
+        session.release();
+      }
+    }
+    for (const line of closing) writeLine(line.startsWith('runbook: ') ? io.stderr : io.stdout, line);
+    launcher?.close();
+  }
 }
 
 /**
- * The seam for the session store (src/state): when it exists, import it here with a dynamic
- * `import()` and only if `command.db` exists on disk, so a first run never loads better-sqlite3
- * before the first frame. Until then there is nothing to resume.
+ * The interrupted sessions to list first: the session store is imported (dynamically) only when
+ * `command.db` exists on disk, so a first run never loads better-sqlite3 before the first frame.
  */
-async function interruptedSessions(_command: ParsedCommand): Promise<InterruptedSession[]> {
-  return [];
+async function interruptedSessions(command: ParsedCommand): Promise<InterruptedSession[]> {
+  if (!existsSync(command.db)) return [];
+  return (await import('../home-sessions.js')).interruptedSessions(command);
 }
 
 /**

@@ -7,6 +7,7 @@ import { formatDuration, type AuditRecord } from './audit-record.js';
 import { describeEvent } from './describe-event.js';
 import { drillFacts } from './drill-facts.js';
 import { stepDetails } from './step-details.js';
+import { sessionFacts } from './session-facts.js';
 
 const STYLE = `
 body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;color:#111;margin:2rem auto;max-width:72rem;padding:0 1rem}
@@ -27,18 +28,7 @@ export function renderHtml(record: AuditRecord): string {
   out.push(`<title>${esc(session.runbook)} session ${esc(session.id)}</title><style>${STYLE}</style></head><body>`);
   out.push(`<h1>${esc(session.runbookTitle || session.runbook)}: session ${esc(session.id)}</h1>`);
   out.push('<dl>');
-  const facts: [string, string][] = [
-    ['Runbook', `${session.runbook} (${session.runbookHash ?? 'no hash'})`],
-    ['Environment', session.env],
-    ['Drill', session.drill ? 'yes' : 'no'],
-    ['Incident', session.incident ?? '—'],
-    ['Operator', session.operator],
-    ['Started', session.startedAt ?? ''],
-    ['Ended', session.endedAt ?? '—'],
-    ['Status', session.status],
-    ['Events', `${record.events.length} (head ${session.lastHash ?? ''})`],
-    ['runbook version', session.productVersion],
-  ];
+  const facts = sessionFacts(record);
   for (const [label, value] of facts) out.push(`<dt>${esc(label)}</dt><dd>${esc(value)}</dd>`);
   out.push('</dl>');
   out.push(`<p>Check this record against tampering with <code>runbook verify ${esc(session.id)}</code> (or on its JSON export).</p>`);

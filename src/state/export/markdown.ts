@@ -7,24 +7,14 @@ import { formatDuration, type AuditRecord } from './audit-record.js';
 import { describeEvent } from './describe-event.js';
 import { drillFacts } from './drill-facts.js';
 import { stepDetails } from './step-details.js';
+import { sessionFacts } from './session-facts.js';
 
 /** Renders the record as Markdown. */
 export function renderMarkdown(record: AuditRecord): string {
   const { session, state } = record;
   const out: string[] = [];
   out.push(`# ${cell(session.runbookTitle || session.runbook)}: session ${session.id}`, '');
-  const facts: [string, string][] = [
-    ['Runbook', `${session.runbook} (${session.runbookHash ?? 'no hash'})`],
-    ['Environment', session.env],
-    ['Drill', session.drill ? 'yes' : 'no'],
-    ['Incident', session.incident ?? '—'],
-    ['Operator', session.operator],
-    ['Started', session.startedAt ?? ''],
-    ['Ended', session.endedAt ?? '—'],
-    ['Status', session.status],
-    ['Events', `${record.events.length} (head ${session.lastHash ?? ''})`],
-    ['runbook version', session.productVersion],
-  ];
+  const facts = sessionFacts(record);
   for (const [label, value] of facts) out.push(`- **${label}:** ${cell(value)}`);
   out.push('', `Check this record against tampering with \`runbook verify ${session.id}\` (or \`runbook verify\` on its JSON export).`, '');
 

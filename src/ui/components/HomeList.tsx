@@ -88,7 +88,7 @@ export function HomeList({ sessions, runbooks, now, rows, width, initialValue, i
           if (choice) onSelect(choice);
         }}
       />
-      {hidden > 0 ? <Text color={theme.muted}>  … {hidden} more (↑↓ to scroll)</Text> : null}
+      {hidden > 0 ? <Text color={theme.muted}>  ... {hidden} more (up/down to scroll)</Text> : null}
     </Box>
   );
 }

@@ -1,5 +1,6 @@
 import React from 'react';
 import { Text } from 'ink';
+import { asciiEllipsis, asciiPointer } from '../ascii.js';
 import { fitText, formatDay, plural } from '../format.js';
 import { stepCount, type HomeRunbook } from '../home-model.js';
 import { useTheme } from '../hooks/use-theme.js';
@@ -12,20 +13,22 @@ export interface RunbookColumns {
   readonly cadence: number;
 }
 
-/** "2 sections · 9 steps". */
+// Rows are ASCII wherever the data allows (src/ui/ascii.ts).
+
+/** "2 sections, 9 steps". */
 export function countsText(runbook: HomeRunbook): string {
-  return `${plural(runbook.sections.length, 'section')} · ${plural(stepCount(runbook), 'step')}`;
+  return `${plural(runbook.sections.length, 'section')}, ${plural(stepCount(runbook), 'step')}`;
 }
 
-/** "weekly · passed 2026-11-20", without the overdue mark (shown apart, in the danger colour). */
+/** "weekly, passed 2026-11-20", without the overdue mark (shown apart, in the danger colour). */
 export function cadenceText(runbook: HomeRunbook): string {
   if (!runbook.cadence) return '';
   const evidence = runbook.evidence;
   if (!evidence) return runbook.cadence;
-  return `${runbook.cadence} · ${evidence.lastPassedAt ? `passed ${formatDay(evidence.lastPassedAt)}` : 'never passed'}`;
+  return `${runbook.cadence}, ${evidence.lastPassedAt ? `passed ${formatDay(evidence.lastPassedAt)}` : 'never passed'}`;
 }
 
-const overdueMark = ' · overdue';
+const overdueMark = ', overdue';
 
 /** The widths that fit every runbook of `runbooks` (the id column capped so titles keep room). */
 export function columnsFor(runbooks: readonly HomeRunbook[]): RunbookColumns {
@@ -59,14 +62,14 @@ export function RunbookRow({ runbook, isSelected, columns, width }: RunbookRowPr
   const overdue = runbook.evidence?.overdue ? overdueMark : '';
   const fixed = 2 + (columns.id + 2) + 2 + columns.counts + (columns.cadence > 0 ? 2 + columns.cadence : 0);
   const titleWidth = Math.max(8, width - fixed);
-  const line = `${fitText(runbook.id, columns.id)}  ${fitText(runbook.title, titleWidth)}`;
+  const line = `${fitText(runbook.id, columns.id, asciiEllipsis)}  ${fitText(runbook.title, titleWidth, asciiEllipsis)}`;
   const details = `  ${' '.repeat(Math.max(0, columns.counts - counts.length))}${counts}${columns.cadence > 0 ? `  ${cadence}` : ''}`;
   // Unselected rows use as few styled spans as possible: Ink's output cost grows with style changes.
   return (
     <Text wrap="truncate-end">
       {isSelected ? (
         <Text color={theme.selected} bold>
-          {theme.pointer} {line}
+          {asciiPointer} {line}
         </Text>
       ) : (
         `  ${line}`

@@ -1,5 +1,6 @@
 import React from 'react';
 import { Text } from 'ink';
+import { asciiPointer } from '../ascii.js';
 import { formatAge } from '../format.js';
 import type { InterruptedSession } from '../home-model.js';
 import { useTheme } from '../hooks/use-theme.js';
@@ -10,7 +11,7 @@ interface SessionRowProps {
   readonly now: Date;
 }
 
-/** One interrupted session, on one line: runbook, environment, operator, the step it stopped at, and its age. */
+/** One interrupted session, on one line and in ASCII (src/ui/ascii.ts): runbook, environment, operator, the step it stopped at, and its age. */
 export function SessionRow({ session, isSelected, now }: SessionRowProps) {
   const theme = useTheme();
   const parts = [
@@ -23,13 +24,13 @@ export function SessionRow({ session, isSelected, now }: SessionRowProps) {
   return (
     <Text wrap="truncate-end">
       <Text color={theme.selected} bold>
-        {isSelected ? theme.pointer : ' '}{' '}
+        {isSelected ? asciiPointer : ' '}{' '}
       </Text>
       <Text color={theme.warning} bold>
         interrupted{' '}
       </Text>
       <Text color={isSelected ? theme.selected : undefined} bold={isSelected}>
-        {parts.join(' · ')}
+        {parts.join(', ')}
       </Text>
     </Text>
   );

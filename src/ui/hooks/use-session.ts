@@ -89,6 +89,9 @@ export function useSession(session: DrivenSession, history: readonly SessionEven
   const busy = useRef(false);
   const closedRef = useRef(false);
   const checkAbort = useRef<AbortController | null>(null);
+  // Each opening of a check runs it once by itself; a check that cannot even start (a template
+  // with no value yet) shows why and waits for r, instead of retrying in a loop.
+  const autoRun = useRef(new Set<string>());
 
   useEffect(
     () =>
@@ -207,7 +210,9 @@ export function useSession(session: DrivenSession, history: readonly SessionEven
       fail(error);
       return;
     }
-    if ((current.kind === 'check' || current.kind === 'wait') && current.check === null && current.status === 'open') {
+    const opening = `${current.id}:${current.opened}`;
+    if ((current.kind === 'check' || current.kind === 'wait') && current.check === null && current.status === 'open' && !autoRun.current.has(opening)) {
+      autoRun.current.add(opening);
       runCheck(current.id);
     } else if (current.kind === 'input' && current.input === null && !choices[current.id]) {
       const input = stepDefinition(state, current.id)?.input;

@@ -6,6 +6,7 @@ import { KeyHints, type KeyHint } from '../components/KeyHints.js';
 import { RunbookDetail } from '../components/RunbookDetail.js';
 import { SessionDetail } from '../components/SessionDetail.js';
 import { TitleBar } from '../components/TitleBar.js';
+import { asciiSeparator } from '../ascii.js';
 import { plural } from '../format.js';
 import type { HomeEnvironment, HomeRunbook, InterruptedSession } from '../home-model.js';
 import { useIntents } from '../hooks/use-intents.js';
@@ -23,6 +24,10 @@ export interface HomeScreenProps {
   readonly now: Date;
   /** Called once, with the exit code, when the operator leaves. */
   readonly onExit: (code: ExitCode) => void;
+  /** Enter on an open runbook starts a session of it (issue 5); absent, the detail only shows the command. */
+  readonly onStart?: ((runbook: HomeRunbook) => void) | undefined;
+  /** Enter on an open interrupted session resumes it (issue 5). */
+  readonly onResume?: ((session: InterruptedSession) => void) | undefined;
 }
 
 /** Which view of the home screen is open. */
@@ -46,7 +51,7 @@ const detailChromeRows = 5;
  * `runbook` with no arguments: interrupted sessions, then the runbooks; Enter opens one to read
  * its sections and steps. q or Esc goes back (and quits from the list); Ctrl-C quits.
  */
-export function HomeScreen({ version, file, runbooks, sessions, environments, now, onExit }: HomeScreenProps) {
+export function HomeScreen({ version, file, runbooks, sessions, environments, now, onExit, onStart, onResume }: HomeScreenProps) {
   const { rows, columns } = useTerminalSize();
   const [view, setView] = useState<View>({ kind: 'list' });
   const [lastChoice, setLastChoice] = useState<string | undefined>(undefined);
@@ -64,6 +69,8 @@ export function HomeScreen({ version, file, runbooks, sessions, environments, no
   useIntents({
     quit: () => onExit(ExitCode.cancelled),
     back: () => (view.kind === 'list' ? onExit(ExitCode.ok) : setView({ kind: 'list' })),
+    // In the list, Enter belongs to the list (it opens the detail); in a detail it starts or resumes.
+    confirm: () => (view.kind === 'runbook' ? onStart?.(view.runbook) : view.kind === 'session' ? onResume?.(view.session) : undefined),
   });
 
   return (
@@ -96,7 +103,7 @@ export function HomeScreen({ version, file, runbooks, sessions, environments, no
         <SessionDetail session={view.session} now={now} />
       )}
       <Text> </Text>
-      <KeyHints hints={view.kind === 'list' ? listHints : detailHints} />
+      {view.kind === 'list' ? <KeyHints hints={listHints} separator={asciiSeparator} /> : <KeyHints hints={sessionHints(view.kind, onStart !== undefined, onResume !== undefined)} />}
     </Box>
   );
 }
@@ -107,7 +114,7 @@ function heading(sessionCount: number, runbookCount: number): string {
 }
 
 const listHints: readonly KeyHint[] = [
-  ['↑↓', 'move'],
+  ['up/down', 'move'],
   [keyLabel('confirm'), 'open'],
   [keyLabels('back'), 'quit'],
 ];
@@ -117,3 +124,10 @@ const detailHints: readonly KeyHint[] = [
   [keyLabels('back'), 'back'],
   [keyLabel('quit'), 'quit'],
 ];
+
+/** The detail's hints, with Enter when it starts (a runbook) or resumes (a session) from here. */
+function sessionHints(kind: View['kind'], canStart: boolean, canResume: boolean): readonly KeyHint[] {
+  if (kind === 'runbook' && canStart) return [[keyLabel('confirm'), 'start a session'], ...detailHints];
+  if (kind === 'session' && canResume) return [[keyLabel('confirm'), 'resume'], ...detailHints];
+  return detailHints;
+}

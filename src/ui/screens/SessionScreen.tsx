@@ -6,6 +6,7 @@ import type { SessionEvent } from '../../state/events.js';
 import type { DrivenSession } from '../../state/session-service.js';
 import { stepDefinition, type SessionState } from '../../state/session-state.js';
 import type { KeyHint } from '../components/KeyHints.js';
+import { wrapWords } from '../format.js';
 import { useIntents } from '../hooks/use-intents.js';
 import { useSession, type SessionCommands, type SessionView } from '../hooks/use-session.js';
 import { useSessionClock } from '../hooks/use-session-clock.js';
@@ -18,6 +19,7 @@ import { formatElapsed } from '../session/lines.js';
 import { Outline } from '../session/Outline.js';
 import { OutputPanel } from '../session/OutputPanel.js';
 import { Prompt } from '../session/Prompt.js';
+import { awaitingConfirmation } from '../session/action-phase.js';
 import { StepPanel, stepPanelLines } from '../session/StepPanel.js';
 import { stepCounts, Summary } from '../session/Summary.js';
 import { parseTimestamp } from '../session/timestamp.js';
@@ -49,7 +51,9 @@ export function SessionScreen({ session, history, onExit }: SessionScreenProps) 
   const { state, activity } = view;
   const theme = useTheme();
   const { rows, columns } = useTerminalSize();
-  const now = useSessionClock(activity.kind === 'idle' ? 1000 : 250);
+  // Idle, the screen redraws every 15 s (the header shows minutes); a redraw right before a key
+  // would make that key wait for Ink's frame throttle.
+  const now = useSessionClock(activity.kind === 'idle' ? 15_000 : 250);
   const [mode, setMode] = useState<Mode>({ kind: 'main' });
   const [viewedId, setViewedId] = useState<string | null>(null);
   const [choiceIndex, setChoiceIndex] = useState(0);
@@ -111,11 +115,11 @@ export function SessionScreen({ session, history, onExit }: SessionScreenProps) 
         return;
       case 'action':
         if (status === 'passed') commands.complete();
-        else if (status === 'failed') setMode({ kind: 'prompt', purpose: 'override', stepId: current.id });
-        else if (status === 'open' && current.preview && !current.confirmation) {
+        else if (awaitingConfirmation(current)) {
           if (requiredConfirmation(state, current) === null) commands.confirmAndRun('enter');
           else setPromptDismissed(false);
-        } else if (status === 'open') commands.preview();
+        } else if (status === 'failed') setMode({ kind: 'prompt', purpose: 'override', stepId: current.id });
+        else if (status === 'open') commands.preview();
         return;
     }
   };
@@ -140,7 +144,7 @@ export function SessionScreen({ session, history, onExit }: SessionScreenProps) 
       rerun: () => {
         if (!current || !isCurrent || busy) return;
         if (current.kind === 'check' || current.kind === 'wait') commands.rerunCheck();
-        else if (current.kind === 'action' && current.status === 'failed') commands.preview();
+        else if (current.kind === 'action' && current.status === 'failed' && !awaitingConfirmation(current)) commands.preview();
         else if (current.kind === 'input' && definition?.input?.type === 'choice') {
           setChanging(true);
           commands.reloadChoices();
@@ -176,7 +180,7 @@ export function SessionScreen({ session, history, onExit }: SessionScreenProps) 
   // "y" runs a previewed action that needs no typed confirmation (Enter does too).
   useInput(
     (input) => {
-      if (input === 'y' && current?.kind === 'action' && current.preview && !current.confirmation && current.status === 'open' && !busy) {
+      if (input === 'y' && current && awaitingConfirmation(current) && !busy) {
         commands.confirmAndRun('y');
       }
     },
@@ -219,7 +223,7 @@ export function SessionScreen({ session, history, onExit }: SessionScreenProps) 
   };
 
   // Rows: header, info lines, gap, outline, gap, panel, prompt, gap, footer, and one spare.
-  const infoLines = infoLinesOf(session, view);
+  const infoLines = infoLinesOf(session, view, columns);
   const promptRows = activePrompt ? 4 : mode.kind === 'leave-confirm' ? 2 : 0;
   const outlineRows = Math.max(3, Math.min(12, Math.floor((rows - 10) / 3)));
   const panelRows = Math.max(3, rows - 1 - infoLines.length - 1 - outlineRows - 1 - promptRows - 1 - 1 - 1);
@@ -245,7 +249,7 @@ export function SessionScreen({ session, history, onExit }: SessionScreenProps) 
 
   return (
     <Box flexDirection="column" width={columns}>
-      <Header state={state} now={now} />
+      <Header state={state} now={now} live={activity.kind !== 'idle'} />
       {infoLines.map((line, index) => (
         <Text key={index} color={line.tone === 'error' ? theme.danger : theme.warning} wrap="truncate-end">
           {line.text}
@@ -305,7 +309,7 @@ function autoPromptFor(
   if (current.kind === 'input' && !current.input && definition?.input && definition.input.type !== 'choice' && current.status === 'open' && !changing) {
     return { kind: 'prompt', purpose: 'input', stepId: current.id };
   }
-  if (current.kind === 'action' && current.status === 'open' && current.preview && !current.confirmation && requiredConfirmation(state, current) !== null) {
+  if (awaitingConfirmation(current) && requiredConfirmation(state, current) !== null) {
     return { kind: 'prompt', purpose: 'confirm', stepId: current.id };
   }
   return null;
@@ -412,10 +416,12 @@ interface InfoLine {
   readonly text: string;
 }
 
-function infoLinesOf(session: DrivenSession, view: SessionView): InfoLine[] {
+function infoLinesOf(session: DrivenSession, view: SessionView, columns: number): InfoLine[] {
   const lines: InfoLine[] = [];
   if (session.runbookChanges.length > 0) {
-    lines.push({ tone: 'warning', text: `runbook changed since this session started: ${session.runbookChanges.join('; ')} (this session keeps its pinned copy)` });
+    // Up to three rows: what changed matters on resume, but the step must keep its room.
+    const text = `runbook changed since this session started (it keeps its pinned copy): ${session.runbookChanges.join('; ')}`;
+    for (const part of wrapWords(text, columns - 1).slice(0, 3)) lines.push({ tone: 'warning', text: part });
   }
   if (view.activity.kind === 'reconciling') lines.push({ tone: 'warning', text: 'reconciling actions that were in flight when the session stopped…' });
   for (const outcome of view.reconciled.slice(0, 2)) {

@@ -2,6 +2,7 @@ import React from 'react';
 import { Text } from 'ink';
 import { requiredConfirmation } from '../../state/decide.js';
 import { wrapWords } from '../format.js';
+import { awaitingConfirmation } from './action-phase.js';
 import { formatElapsed, formatValue, spinner, type Line } from './lines.js';
 import type { StepLinesProps } from './step-props.js';
 
@@ -32,7 +33,7 @@ export function actionStepLines(props: StepLinesProps): Line[] {
   }
   const preview = step.preview;
   if (preview && step.status !== 'done' && step.status !== 'skipped') {
-    const settled = step.status !== 'open' || step.confirmation !== null;
+    const settled = !awaitingConfirmation(step);
     lines.push({ key: 'preview-summary', node: <Text bold wrap="truncate-end">{settled ? 'ran' : 'will run'}: {preview.summary}</Text> });
     if (preview.dryRun) {
       lines.push({
@@ -84,16 +85,14 @@ export function actionStepLines(props: StepLinesProps): Line[] {
     lines.push({ key: 'succeeded', node: <Text color={theme.ok} bold>✓ succeeded{outputs.length ? ', outputs:' : ''}</Text> });
     outputs.forEach(([name, value]) => lines.push({ key: `out-${name}`, node: <Text wrap="truncate-end">  {name}: {formatValue(value)}</Text> }));
   }
-  if (step.status === 'failed') {
+  if (step.status === 'failed' && !awaitingConfirmation(step)) {
     lines.push({ key: 'failed', node: <Text color={theme.danger} wrap="truncate-end">✗ failed: {step.error}</Text> });
     const advice = view.advice[step.id];
     if (advice) lines.push({ key: 'advice', node: <Text color={theme.warning} wrap="truncate-end">advice: {advice}</Text> });
   }
   if (!isCurrent) return lines;
   if (step.status === 'passed') lines.push({ key: 'next', node: <Text color={theme.accent}>enter: done, next step</Text> });
-  else if (step.status === 'failed') lines.push({ key: 'next', node: <Text color={theme.accent}>r: preview and run again (new attempt) · enter: go on anyway (asks why) · s: skip</Text> });
-  else if (step.status === 'open' && (!preview || step.confirmation)) lines.push({ key: 'next', node: <Text color={theme.accent}>enter: preview what will run</Text> });
-  else if (step.status === 'open' && preview) {
+  else if (awaitingConfirmation(step)) {
     const required = requiredConfirmation(state, step);
     lines.push({
       key: 'next',
@@ -103,6 +102,7 @@ export function actionStepLines(props: StepLinesProps): Line[] {
         </Text>
       ),
     });
-  }
+  } else if (step.status === 'failed') lines.push({ key: 'next', node: <Text color={theme.accent}>r: preview and run again (new attempt) · enter: go on anyway (asks why) · s: skip</Text> });
+  else if (step.status === 'open') lines.push({ key: 'next', node: <Text color={theme.accent}>enter: preview what will run</Text> });
   return lines;
 }

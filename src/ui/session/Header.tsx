@@ -2,12 +2,14 @@ import React from 'react';
 import { Box, Text } from 'ink';
 import type { SessionState } from '../../state/session-state.js';
 import { useTheme } from '../hooks/use-theme.js';
-import { formatElapsed } from './lines.js';
+import { formatElapsed, formatElapsedMinutes } from './lines.js';
 
 /** The session's first line: runbook, environment (production unmistakable), drill badge, id, elapsed. */
-export function Header({ state, now }: { readonly state: SessionState; readonly now: number }) {
+export function Header({ state, now, live }: { readonly state: SessionState; readonly now: number; readonly live: boolean }) {
   const theme = useTheme();
-  const elapsed = state.startedAt ? formatElapsed(now - Date.parse(state.startedAt)) : '0s';
+  const since = state.startedAt ? now - Date.parse(state.startedAt) : 0;
+  // Seconds only while something runs (the clock ticks fast then anyway); minutes when idle.
+  const elapsed = live ? formatElapsed(since) : formatElapsedMinutes(since);
   return (
     <Box>
       <Text wrap="truncate-end">

@@ -38,3 +38,9 @@ export function formatValue(value: unknown, max = 200): string {
   const text = typeof value === 'string' ? value : value === undefined ? '' : JSON.stringify(value);
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
+
+/** Minutes only ("0m", "12m", "1h02m"): the idle header, which redraws rarely so keys never wait behind it. */
+export function formatElapsedMinutes(ms: number): string {
+  const minutes = Math.max(0, Math.floor(ms / 60_000));
+  return minutes < 60 ? `${minutes}m` : `${Math.floor(minutes / 60)}h${String(minutes % 60).padStart(2, '0')}m`;
+}

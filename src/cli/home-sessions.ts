@@ -1,0 +1,62 @@
+/**
+ * What the home screen needs of sessions, loaded only on demand (home's first frame never loads
+ * the session store or the full runbooks loader): the interrupted sessions to list first, and a
+ * launcher that starts or resumes one when the operator picks it.
+ */
+import { existsSync } from 'node:fs';
+import { defaultLockOptions } from '../state/lock.js';
+import { openEventStore } from '../state/event-store.js';
+import { currentHost } from '../state/operator.js';
+import { listSessions } from '../state/sessions.js';
+import type { DrivenSession } from '../state/session-service.js';
+import type { InterruptedSession } from '../ui/home-model.js';
+import type { SessionLauncher } from '../ui/screens/SessionFromHome.js';
+import { SessionResume } from '../ui/screens/SessionResume.js';
+import { SessionStart } from '../ui/screens/SessionStart.js';
+import type { CliIO } from './io.js';
+import { loadCommandRunbooks } from './runbooks-file.js';
+import { launched, sessionService } from './session-terminal.js';
+import type { ParsedCommand } from './spec.js';
+
+/** Interrupted sessions in the command's database, newest first (none when there is no database yet). */
+export function interruptedSessions(command: ParsedCommand): InterruptedSession[] {
+  if (!existsSync(command.db)) return [];
+  const store = openEventStore(command.db);
+  try {
+    return listSessions(store, defaultLockOptions(currentHost()))
+      .filter((session) => session.status === 'interrupted')
+      .map((session) => ({
+        id: session.id,
+        runbook: session.runbook,
+        env: session.env,
+        operator: session.operator,
+        currentStep: session.currentStep ?? undefined,
+        lastEventAt: session.lastEventAt,
+      }));
+  } finally {
+    store.close();
+  }
+}
+
+/** Starts and resumes sessions for the home screen; `driven` collects them so the command can release them. */
+export function homeLauncher(command: ParsedCommand, io: CliIO, driven: DrivenSession[]): SessionLauncher & { close(): void } {
+  const runbooks = loadCommandRunbooks(command, io);
+  const service = sessionService(command, io);
+  return {
+    SessionStart,
+    SessionResume,
+    environments: Object.entries(runbooks.file.environments).map(([name, environment]) => ({ name, title: environment.title, protected: environment.protected })),
+    runbookTitle: (runbookId) => runbooks.file.runbooks.find((runbook) => runbook.id === runbookId)?.title ?? runbookId,
+    async start(runbookId, env, incident) {
+      const session = await service.start({ runbooks, runbookId, env, incident });
+      driven.push(session);
+      return launched(service, session);
+    },
+    async open(sessionId) {
+      const session = await service.open(sessionId, { runbooks });
+      driven.push(session);
+      return launched(service, session);
+    },
+    close: () => service.store.close(),
+  };
+}
