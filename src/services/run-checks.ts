@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { ConfigError } from '../errors.js';
 import { notApplicableReason } from '../runbooks/applicability.js';
+import { findEnvironment, findRunbook } from '../runbooks/lookup.js';
 import { resolveEnvironment, type ResolvedEnvironment } from '../runbooks/environment.js';
 import type { Alert, Runbook, RunbooksFile, Step } from '../runbooks/schema.js';
 import { resolveTemplates, TemplateResolutionError, type TemplateScope } from '../runbooks/templates.js';
@@ -60,15 +61,6 @@ export interface RunChecksOptions {
   readonly signal?: AbortSignal;
 }
 
-/** Finds a runbook by id or fails with the ids there are. */
-export function findRunbook(file: RunbooksFile, id: string): Runbook {
-  const runbook = file.runbooks.find((candidate) => candidate.id === id);
-  if (!runbook) {
-    throw new ConfigError(`unknown runbook "${id}"; the runbooks are: ${file.runbooks.map((candidate) => candidate.id).join(', ')}`);
-  }
-  return runbook;
-}
-
 /** Picks the environment: the one named, or the only one; otherwise says which to pass. */
 export function chooseEnvironment(file: RunbooksFile, name: string | undefined): string {
   const names = Object.keys(file.environments);
@@ -76,7 +68,7 @@ export function chooseEnvironment(file: RunbooksFile, name: string | undefined):
     if (names.length === 1) return names[0]!;
     throw new ConfigError(`pass --env with one of: ${names.join(', ')}`);
   }
-  if (!file.environments[name]) throw new ConfigError(`unknown environment "${name}"; the environments are: ${names.join(', ')}`);
+  findEnvironment(file, name);
   return name;
 }
 

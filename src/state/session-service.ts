@@ -8,6 +8,7 @@ import { dirname, join } from 'node:path';
 import { ConfigError, OperatorError } from '../errors.js';
 import { productVersion } from '../product.js';
 import { resolveEnvironment, type ResolvedEnvironment } from '../runbooks/environment.js';
+import { findEnvironment, findRunbook, findSection } from '../runbooks/lookup.js';
 import type { Environment, Runbook, RunbooksFile, Step } from '../runbooks/schema.js';
 import { resolveTemplates, TemplateResolutionError, type TemplateScope } from '../runbooks/templates.js';
 import { providerDefinitions, loadProvider } from '../steps/catalog.js';
@@ -112,17 +113,9 @@ export class SessionService {
   /** Starts a session of a runbook on an environment, holding its lock. */
   async start(request: StartRequest): Promise<DrivenSession> {
     const { file, path } = request.runbooks;
-    const runbook = file.runbooks.find((candidate) => candidate.id === request.runbookId);
-    if (!runbook) {
-      throw new ConfigError(`unknown runbook "${request.runbookId}" in ${path}; known: ${file.runbooks.map((r) => r.id).join(', ')}`);
-    }
-    const environment = file.environments[request.env];
-    if (!environment) {
-      throw new ConfigError(`unknown environment "${request.env}" in ${path}; known: ${Object.keys(file.environments).join(', ')}`);
-    }
-    if (request.at && !runbook.sections.some((section) => section.id === request.at)) {
-      throw new ConfigError(`runbook "${runbook.id}" has no section "${request.at}"; sections: ${runbook.sections.map((s) => s.id).join(', ')}`);
-    }
+    const runbook = findRunbook(file, request.runbookId);
+    const environment = findEnvironment(file, request.env);
+    if (request.at) findSection(runbook, request.at);
     const resolved = resolveEnvironment(request.env, environment, this.options.processEnv);
     const redactor = new Redactor(resolved.secrets);
     const secretValues: Record<string, string> = {};

@@ -350,7 +350,7 @@ describe('runbook sandbox', () => {
     const pids = json.parts.filter((p) => p.pid !== undefined).map((p) => p.pid!);
     expect(new Set(pids).size).toBe(3);
     const down = await runbook(['sandbox', 'down', '--file', file]);
-    expect(down.code).toBe(0);
+    expect(down.code, down.err).toBe(0);
     expect(down.out).toContain('stopped the emulators, the live cluster, the restored cluster');
     expect(existsSync(root)).toBe(false);
     expect(pids.filter(alive)).toEqual([]);

@@ -7,6 +7,7 @@
 import { createElement } from 'react';
 import { ConfigError, OperatorError } from '../../errors.js';
 import { SessionStart } from '../../ui/screens/SessionStart.js';
+import { findEnvironment, findRunbook, findSection } from '../../runbooks/lookup.js';
 import type { CliIO } from '../io.js';
 import { loadCommandRunbooks } from '../runbooks-file.js';
 import { launched, runSessionApp, sessionService } from '../session-terminal.js';
@@ -16,10 +17,7 @@ import type { ParsedCommand } from '../spec.js';
 export async function run(command: ParsedCommand, io: CliIO): Promise<number> {
   const runbooks = loadCommandRunbooks(command, io);
   const runbookId = command.positionals[0]!;
-  const runbook = runbooks.file.runbooks.find((candidate) => candidate.id === runbookId);
-  if (!runbook) {
-    throw new ConfigError(`unknown runbook "${runbookId}"; known: ${runbooks.file.runbooks.map((candidate) => candidate.id).join(', ')} (see "runbook list")`);
-  }
+  const runbook = findRunbook(runbooks.file, runbookId);
   const env = stringOption(command, 'env');
   const incident = stringOption(command, 'incident');
   const at = stringOption(command, 'at');
@@ -30,17 +28,14 @@ export async function run(command: ParsedCommand, io: CliIO): Promise<number> {
     protected: environment.protected,
   }));
   if (env !== undefined) {
-    const environment = runbooks.file.environments[env];
-    if (!environment) throw new ConfigError(`unknown environment "${env}"; known: ${environments.map((candidate) => candidate.name).join(', ')}`);
+    const environment = findEnvironment(runbooks.file, env);
     if (environment.protected && drill) {
       throw new OperatorError(`drills are refused on protected environment "${env}"; run the drill against staging or the sandbox`);
     }
   } else if (drill && environments.every((environment) => environment.protected)) {
     throw new OperatorError('drills are refused on protected environments, and every environment in this file is protected');
   }
-  if (at !== undefined && !runbook.sections.some((section) => section.id === at)) {
-    throw new ConfigError(`runbook "${runbookId}" has no section "${at}"; sections: ${runbook.sections.map((section) => section.id).join(', ')}`);
-  }
+  if (at !== undefined) findSection(runbook, at);
   const inputs = parseSets(command.options.set);
   for (const name of Object.keys(inputs)) {
     if (!runbook.inputs[name]) {
