@@ -7,5 +7,8 @@ export default defineConfig({
     hookTimeout: 120_000,
     pool: 'forks',
     reporters: ['default'],
+    // The product turns the AWS SDK's Node-version warning off in bin/runbook.ts; tests that load
+    // providers in-process need the same switch to keep the output readable.
+    env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
   },
 });

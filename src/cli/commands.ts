@@ -102,7 +102,9 @@ export const commands: readonly CommandSpec[] = [
     description: [
       'Per runbook with a cadence: the last drill that passed (env, operator, finish, RTO, recovery point and',
       'gap to the target), the last drill of any result, when the next is due (daily 1d, weekly 7d, monthly 30d,',
-      'quarterly 91d after the last pass) and whether it is overdue (never passed counts as overdue).',
+      'quarterly 91d after the last pass) and whether it is overdue (never passed counts as overdue). A runbook',
+      'without a cadence that was drilled (e.g. restore-postgres practised in the sandbox) is listed too, with',
+      'cadence null: never due, never overdue.',
       'Per asset: last success (newest passing "success" check stored by runbook check), freshness (newest',
       'backup time reported by its "freshness" checks, its age against the asset\'s frequency) and last restore test.',
       '',

@@ -65,8 +65,27 @@ async function dispatch(args: readonly string[], io: CliIO): Promise<number> {
     file: runbooksFilePath(parsed.values.file as string | undefined, io),
     db: databasePath(parsed.values.db as string | undefined, io),
   };
-  const implementation = await spec.load();
+  const implementation = spec.interactive ? await loadWithoutCiMode(spec, io) : await spec.load();
   return implementation.run(command, io);
+}
+
+/** Variables by which Ink (through is-in-ci) decides it runs in CI. */
+const CI_VARIABLES = ['CI', 'CONTINUOUS_INTEGRATION'] as const;
+
+/**
+ * Loads an interactive command with the CI variables hidden. Ink reads them once, when it is
+ * first imported, and in "CI mode" draws only the last frame: an operator at a real terminal
+ * (main has checked it is one) whose shell happens to export CI=true would see a blank screen.
+ * The variables are restored at once, so programs that steps run still see them.
+ */
+async function loadWithoutCiMode(spec: CommandSpec, io: CliIO) {
+  const saved = CI_VARIABLES.map((name) => [name, io.env[name]] as const);
+  for (const [name] of saved) delete io.env[name];
+  try {
+    return await spec.load();
+  } finally {
+    for (const [name, value] of saved) if (value !== undefined) io.env[name] = value;
+  }
 }
 
 /** Index of the command name: the first token that is neither an option nor a global option's value. */

@@ -17,7 +17,7 @@ import { productVersion } from '../product.js';
 import type { RunbooksListing } from './list.js';
 
 /** Bump when the cached shape changes. */
-const cacheFormat = 1;
+const cacheFormat = 2;
 
 export interface EnvironmentListing {
   readonly name: string;
@@ -30,6 +30,8 @@ export interface FileListing {
   readonly environments: readonly EnvironmentListing[];
   /** `sha256:<hex>` of the file's text. */
   readonly hash: string;
+  /** Where `runbook sandbox up` writes its marker (sandbox.json) for this file; absent without a usable sandbox environment. */
+  readonly sandboxMarker?: string | undefined;
 }
 
 interface CacheEntry extends FileListing {
@@ -54,7 +56,7 @@ export async function loadFileListing(path: string, label: string, cacheDirector
     const key = `${cacheFormat}|${productVersion()}|${buildStamp()}|${hash}`;
     const entryPath = join(cacheDirectory, `listing-${createHash('sha256').update(absolute).digest('hex').slice(0, 32)}.json`);
     const cached = readEntry(entryPath);
-    if (cached?.key === key) return { listing: cached.listing, environments: cached.environments, hash: cached.hash };
+    if (cached?.key === key) return { listing: cached.listing, environments: cached.environments, hash: cached.hash, sandboxMarker: cached.sandboxMarker };
     const fresh = await loadFresh(absolute, label);
     // The loader hashes the decoded text; equal hashes also prove it read the bytes we hashed.
     if (fresh.hash === hash) writeEntry(cacheDirectory, entryPath, { key, ...fresh });
@@ -65,12 +67,19 @@ export async function loadFileListing(path: string, label: string, cacheDirector
 }
 
 async function loadFresh(path: string, label: string): Promise<FileListing> {
-  const [{ loadRunbooksFile }, { listRunbooks }] = await Promise.all([import('./load.js'), import('./list.js')]);
+  const [{ loadRunbooksFile }, { listRunbooks }, { sandboxLayout }] = await Promise.all([import('./load.js'), import('./list.js'), import('../sandbox/layout.js')]);
   const loaded = loadRunbooksFile(path, label);
+  let sandboxMarker: string | undefined;
+  try {
+    sandboxMarker = loaded.file.environments.sandbox ? sandboxLayout(loaded, label).marker : undefined;
+  } catch {
+    // A sandbox environment `runbook sandbox up` cannot use: home invites nobody to it.
+  }
   return {
     listing: listRunbooks(loaded.file),
     environments: Object.entries(loaded.file.environments).map(([name, environment]) => ({ name, protected: environment.protected })),
     hash: loaded.hash,
+    sandboxMarker,
   };
 }
 

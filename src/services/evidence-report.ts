@@ -22,7 +22,7 @@ export function formatEvidenceTable(report: EvidenceReport): string {
     const last = runbook.lastDrill;
     if (last && last.session !== runbook.lastPassed?.session) lines.push(`  ${runbook.runbook}: last drill ${describeDrill(last)}`);
   }
-  if (report.runbooks.length === 0) lines.push('  (no runbook has a cadence)');
+  if (report.runbooks.length === 0) lines.push('  (no runbook has a cadence, and none was drilled)');
   lines.push('', 'Assets');
   lines.push(
     ...table(
@@ -38,16 +38,17 @@ export function formatEvidenceTable(report: EvidenceReport): string {
 function runbookRow(runbook: RunbookEvidence, now: number): string[] {
   const passed = runbook.lastPassed;
   let status = 'ok';
-  if (!passed) status = 'OVERDUE (never passed)';
+  if (!runbook.cadence) status = passed ? 'passed (no cadence)' : 'not passed (no cadence)';
+  else if (!passed) status = 'OVERDUE (never passed)';
   else if (runbook.overdue) status = `OVERDUE by ${formatDuration(now - Date.parse(runbook.nextDueAt!))}`;
   return [
     runbook.runbook,
-    runbook.cadence,
+    runbook.cadence ?? '-',
     passed ? shortTime(passed.finishedAt!) : 'never',
     passed?.env ?? '',
     passed ? formatDuration(passed.rtoMs) || '?' : '',
     passed ? recoveryText(passed) : '',
-    runbook.nextDueAt ? shortTime(runbook.nextDueAt) : 'now',
+    runbook.nextDueAt ? shortTime(runbook.nextDueAt) : runbook.cadence ? 'now' : '-',
     status,
   ];
 }

@@ -30,17 +30,22 @@ export interface DrillEvidence {
   readonly recoveryGapMs: number | null;
 }
 
+/**
+ * A restore test (a runbook with a cadence), or any other runbook that was drilled: its drills are
+ * restore evidence too (e.g. a practised restore-postgres), only without a due date.
+ */
 export interface RunbookEvidence {
   readonly runbook: string;
   readonly title: string;
-  readonly cadence: NonNullable<Runbook['cadence']>;
+  /** null: not a restore test, listed because it was drilled; never due, never overdue. */
+  readonly cadence: NonNullable<Runbook['cadence']> | null;
   /** The newest drill that passed (by when it finished). */
   readonly lastPassed: DrillEvidence | null;
   /** The newest drill of any result (by when it started). */
   readonly lastDrill: DrillEvidence | null;
-  /** lastPassed.finishedAt + cadence; null when no drill ever passed. */
+  /** lastPassed.finishedAt + cadence; null when no drill ever passed, or without a cadence. */
   readonly nextDueAt: string | null;
-  /** Never passed, or now is past nextDueAt. */
+  /** Never passed, or now is past nextDueAt; false without a cadence. */
   readonly overdue: boolean;
 }
 
@@ -107,11 +112,12 @@ export function collectEvidence(options: EvidenceOptions): EvidenceReport {
   const { file, store, now } = options;
   const drills = new DrillIndex(store, options.env);
   const runbooks = file.runbooks
-    .filter((runbook): runbook is Runbook & { cadence: NonNullable<Runbook['cadence']> } => runbook.cadence !== undefined)
+    .filter((runbook) => runbook.cadence !== undefined || drills.has(runbook.id))
     .map((runbook): RunbookEvidence => {
       const lastPassed = drills.lastPassed(runbook.id);
-      const due = dueOf(lastPassed, runbook.cadence, now);
-      return { runbook: runbook.id, title: runbook.title, cadence: runbook.cadence, lastPassed, lastDrill: drills.lastDrill(runbook.id), ...due };
+      const cadence = runbook.cadence ?? null;
+      const due = cadence ? dueOf(lastPassed, cadence, now) : { nextDueAt: null, overdue: false };
+      return { runbook: runbook.id, title: runbook.title, cadence, lastPassed, lastDrill: drills.lastDrill(runbook.id), ...due };
     });
   const assets = file.assets.map((asset) => assetEvidence(asset, file, store, drills, now, options.env));
   const overdue = runbooks.some((runbook) => runbook.overdue) || assets.some((asset) => asset.freshness?.stale === true);
@@ -172,6 +178,11 @@ class DrillIndex {
       list.push(row);
       this.byRunbook.set(row.runbook, list);
     }
+  }
+
+  /** Whether the runbook has any drill session (in the environment asked for). */
+  has(runbook: string): boolean {
+    return this.byRunbook.has(runbook);
   }
 
   /** The newest drill by start, whatever its result. */

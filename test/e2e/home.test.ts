@@ -42,6 +42,16 @@ describe('runbook (home screen), built binary in a real terminal', () => {
     expect(result.stderr).toBe('runbook: "runbook" needs an interactive terminal; without one use "runbook list"\n');
   });
 
+  it('draws every frame even when the operator\'s shell exports CI=true (Ink would otherwise draw only the last)', async () => {
+    const terminal = await open({ args: ['--file', fixture], env: { CI: 'true', CONTINUOUS_INTEGRATION: 'true' } });
+    await terminal.waitForText('Runbooks (2)');
+    await terminal.waitForKeyboard();
+    await terminal.sendKeys('Down');
+    await terminal.waitForText('> restore-drill');
+    await terminal.sendKeys('q');
+    expect(await terminal.waitForExit()).toBe(0);
+  });
+
   it('lists the runbooks, opens one to show its sections and steps, goes back with q and quits with q (exit 0)', async () => {
     const terminal = await open({ args: ['--file', fixture] });
     const home = await terminal.waitForText('Runbooks (2)');

@@ -157,6 +157,17 @@ describe('evidence', () => {
     expect(empty.assets.every((asset) => asset.lastSuccess === null && asset.freshness === null)).toBe(true);
   });
 
+  it('lists a drilled runbook without a cadence (never due, never overdue), and no undrilled one', () => {
+    // The same drills, with verify-db as a plain runbook (like restore-postgres practised in the sandbox).
+    const file = { ...runbooks.file, runbooks: runbooks.file.runbooks.map((book) => (book.id === 'verify-db' ? { ...book, cadence: undefined } : book)) };
+    const report = collectEvidence({ file, store, now: new Date('2026-03-07T12:00:00.000Z') });
+    expect(report.runbooks.map((book) => book.runbook)).toEqual(['verify-db']);
+    expect(report.runbooks[0]).toMatchObject({ cadence: null, nextDueAt: null, overdue: false, lastPassed: { session: passedId, rtoMs: 300_000 } });
+    expect(formatEvidenceTable(report)).toMatch(/verify-db\s+-\s+2026-03-01 12:15Z\s+staging\s+5 min 00 s\s+2026-03-01 09:59Z \(30\.0 s before the target\)\s+-\s+passed \(no cadence\)/);
+    // Only drills of the environment asked for count: none in "broken", so it is not listed there.
+    expect(collectEvidence({ file, store, now: new Date('2026-03-07T12:00:00.000Z'), env: 'broken' }).runbooks).toEqual([]);
+  });
+
   it('renders a table for people and JSON for scripts', () => {
     const report = collectEvidence({ file: runbooks.file, store, now: new Date('2026-03-07T12:00:00.000Z') });
     const table = formatEvidenceTable(report);

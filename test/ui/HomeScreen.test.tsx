@@ -52,7 +52,7 @@ describe('HomeScreen', () => {
     const { lastFrame } = renderHome({ runbooks, sessions: interrupted });
     const frame = await waitForText(lastFrame, 'Runbooks (31)');
     expect(frame).toMatch(/restore-drill\s+A title far too long .*\.\.\.\s+2 sections, 3 steps\s+weekly, never passed, overdue/);
-    expect(frame).toContain('... 18 more (up/down to scroll)');
+    expect(frame).toContain('... 21 more (up/down to scroll)');
     expect(frame).toMatch(/^[\x20-\x7E\n]*$/);
   });
 
@@ -151,8 +151,8 @@ describe('HomeScreen', () => {
     const lines = frame.split('\n');
     expect(lines.length).toBeLessThan(assumedRows);
     const visible = lines.filter((line) => /rb-\d{3}/.test(line)).length;
-    // 24 rows leave 18 for the list; it takes at most 15, one of them the "... more" line.
-    expect(visible).toBe(14);
+    // 24 rows leave 18 for the list; it takes at most 12, one of them the "... more" line.
+    expect(visible).toBe(11);
     expect(frame).toContain(`... ${200 - visible} more (up/down to scroll)`);
     expect(frame).toContain('> rb-001');
     expect(frame).not.toContain(`rb-${String(visible + 1).padStart(3, '0')}`);
@@ -165,6 +165,39 @@ describe('HomeScreen', () => {
     const scrolled = lastFrame()!;
     expect(scrolled).not.toContain('rb-001 ');
     expect(scrolled.split('\n').length).toBeLessThan(assumedRows);
+  });
+
+  it('leads a newcomer into the sandbox when the file has one: how to make it, or that it is up', async () => {
+    const down = renderHome({ sandbox: 'down' });
+    const invitation = await waitForText(down.lastFrame, 'New here?');
+    expect(invitation).toContain('New here? Practise safely: runbook sandbox up, then start any runbook with --env sandbox --drill');
+    expect(invitation).not.toContain('Sandbox is up');
+    // Below the list, above the key hints.
+    const lines = invitation.split('\n');
+    expect(lines.findIndex((line) => line.includes('New here?'))).toBeGreaterThan(lines.findIndex((line) => line.includes('restore-drill')));
+    expect(lines.findIndex((line) => line.includes('New here?'))).toBeLessThan(lines.findIndex((line) => line.includes('enter open')));
+    down.unmount();
+
+    const up = renderHome({ sandbox: 'up' });
+    const ready = await waitForText(up.lastFrame, 'Sandbox is up');
+    expect(ready).toContain('Sandbox is up: start a runbook with --env sandbox --drill (runbook sandbox down removes it)');
+    expect(ready).not.toContain('New here?');
+    up.unmount();
+
+    // Without a sandbox environment: no line about it. In a detail view: none either.
+    const none = renderHome();
+    const plain = await waitForText(none.lastFrame, 'Runbooks (2)');
+    expect(plain).not.toMatch(/sandbox/i);
+  });
+
+  it('keeps the live area shorter than the terminal with 200 runbooks and the sandbox line', async () => {
+    const { lastFrame } = renderHome({ runbooks: manyRunbooks(200), sandbox: 'down' });
+    const frame = await waitForText(lastFrame, 'New here?');
+    const lines = frame.split('\n');
+    expect(lines.length).toBeLessThan(assumedRows);
+    // 24 rows leave 16 for the list beside the blank line and the invitation: still over its cap of 12.
+    expect(lines.filter((line) => /rb-\d{3}/.test(line)).length).toBe(11);
+    expect(frame).toContain('... 189 more (up/down to scroll)');
   });
 
   it('scrolls a runbook longer than the terminal, saying how many lines are above and below', async () => {

@@ -21,7 +21,9 @@ import type { ParsedCommand } from '../spec.js';
 /** Opens the home screen on the runbooks file; resolves to the exit code the operator left with. */
 export async function run(command: ParsedCommand, io: CliIO): Promise<number> {
   const label = fileLabel(command, io);
-  const { listing, environments } = await loadFileListing(command.file, label, listingCacheDirectory(io.env));
+  const { listing, environments, sandboxMarker } = await loadFileListing(command.file, label, listingCacheDirectory(io.env));
+  // The marker file alone tells whether the sandbox was made: no probe of Postgres or the emulators before the first frame.
+  const sandbox = sandboxMarker === undefined ? undefined : existsSync(sandboxMarker) ? 'up' : 'down';
   const sessions = await interruptedSessions(command);
   // Starting or resuming from home (issue 5) loads the session store and the full loader only
   // when the operator picks; the lines a session prints when it ends come after Ink lets go.
@@ -39,6 +41,7 @@ export async function run(command: ParsedCommand, io: CliIO): Promise<number> {
               runbooks: listing.runbooks,
               sessions,
               environments,
+              sandbox,
               now: new Date(),
               onExit: exit,
               onStart: actions.start,

@@ -80,6 +80,8 @@ export const freezeWritesParams = z.strictObject({ database: databaseRef(), term
 
 export const unfreezeWritesParams = z.strictObject({ database: databaseRef() });
 
+export const switchWalParams = z.strictObject({ database: databaseRef() });
+
 export const restoreBackupParams = z.strictObject({
   /** Connection name of the new cluster: its `dataDir` is written, its URL's port is used. */
   into: databaseRef(),
@@ -119,6 +121,7 @@ export type InRecoveryParams = z.output<typeof inRecoveryParams>;
 export type RecoveryPointParams = z.output<typeof recoveryPointParams>;
 export type FreezeWritesParams = z.output<typeof freezeWritesParams>;
 export type UnfreezeWritesParams = z.output<typeof unfreezeWritesParams>;
+export type SwitchWalParams = z.output<typeof switchWalParams>;
 export type RestoreBackupParams = z.output<typeof restoreBackupParams>;
 export type ExtractRowsParams = z.output<typeof extractRowsParams>;
 export type ReapplyRowsParams = z.output<typeof reapplyRowsParams>;
@@ -212,6 +215,15 @@ export const definitions: readonly ProviderDefinition[] = [
     mutates: true,
     params: unfreezeWritesParams,
     outputs: ['frozen', 'database'],
+  }),
+  defineProvider({
+    name: 'postgres.switchWal',
+    summary: 'Close the current WAL segment (pg_switch_wal()) and wait until the archiver has copied it',
+    kinds: ['action'],
+    // It changes no data, and repeating it only closes another segment: nothing to reconcile.
+    mutates: false,
+    params: switchWalParams,
+    outputs: ['walFile', 'lsn', 'archivedAt'],
   }),
   defineProvider({
     name: 'postgres.restoreBackup',

@@ -12,6 +12,7 @@ import { recoveryPoint } from './recovery-point.js';
 import { inRecovery, readOnly } from './recovery-state.js';
 import { replicationLag } from './replication-lag.js';
 import { restoreBackup } from './restore/restore-backup.js';
+import { switchWal } from './switch-wal.js';
 
 export const providers: Readonly<Record<string, Provider<any>>> = {
   'postgres.connection': connection,
@@ -25,6 +26,7 @@ export const providers: Readonly<Record<string, Provider<any>>> = {
   'postgres.recoveryPoint': recoveryPoint,
   'postgres.freezeWrites': freezeWrites,
   'postgres.unfreezeWrites': unfreezeWrites,
+  'postgres.switchWal': switchWal,
   'postgres.restoreBackup': restoreBackup,
   'postgres.extractRows': extractRows,
   'postgres.reapplyRows': reapplyRows,

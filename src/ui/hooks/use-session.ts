@@ -324,7 +324,11 @@ export function useSession(session: DrivenSession, history: readonly SessionEven
     [session, runCheck, loadChoices, attempt, runExclusive, runOptions, fail],
   );
 
-  const view: SessionView = { state, activity, progress, output, choices, advice, reconciled, message, pendingInputs, closed };
+  // One object per change, not per render: the screen memoises what it draws on `view`.
+  const view = useMemo<SessionView>(
+    () => ({ state, activity, progress, output, choices, advice, reconciled, message, pendingInputs, closed }),
+    [state, activity, progress, output, choices, advice, reconciled, message, pendingInputs, closed],
+  );
   return { view, commands };
 }
 

@@ -21,6 +21,8 @@ export interface HomeScreenProps {
   /** Interrupted sessions, listed first (empty until the session store is wired in). */
   readonly sessions: readonly InterruptedSession[];
   readonly environments: readonly HomeEnvironment[];
+  /** The runbooks file's sandbox (from its marker file): made (`up`) or not (`down`); absent when the file has none. */
+  readonly sandbox?: 'up' | 'down' | undefined;
   readonly now: Date;
   /** Called once, with the exit code, when the operator leaves. */
   readonly onExit: (code: ExitCode) => void;
@@ -41,9 +43,10 @@ const listChromeRows = 6;
 /**
  * At most this many list rows, however tall the terminal: a picker is read near its pointer
  * (prompt libraries show 7 to 10), and every row costs the first frame about 1.5 ms of Ink
- * layout and output (bench/startup.bench.mjs).
+ * layout and output: Ink builds and diffs every cell of every line, terminal-wide
+ * (bench/startup.bench.mjs, issue 5).
  */
-const maxListRows = 15;
+const maxListRows = 12;
 /** Title, blank, blank, key hints, and one spare row. */
 const detailChromeRows = 5;
 
@@ -51,10 +54,12 @@ const detailChromeRows = 5;
  * `runbook` with no arguments: interrupted sessions, then the runbooks; Enter opens one to read
  * its sections and steps. q or Esc goes back (and quits from the list); Ctrl-C quits.
  */
-export function HomeScreen({ version, file, runbooks, sessions, environments, now, onExit, onStart, onResume }: HomeScreenProps) {
+export function HomeScreen({ version, file, runbooks, sessions, environments, sandbox, now, onExit, onStart, onResume }: HomeScreenProps) {
   const { rows, columns } = useTerminalSize();
   const [view, setView] = useState<View>({ kind: 'list' });
   const [lastChoice, setLastChoice] = useState<string | undefined>(undefined);
+  // A blank line, then the invitation (wrapped on a narrow terminal).
+  const invitationRows = sandbox ? 1 + Math.ceil(sandboxInvitation[sandbox].length / Math.max(1, columns)) : 0;
 
   const open = (choice: HomeChoice) => {
     if (choice.kind === 'runbook') {
@@ -84,12 +89,18 @@ export function HomeScreen({ version, file, runbooks, sessions, environments, no
             sessions={sessions}
             runbooks={runbooks}
             now={now}
-            rows={Math.min(maxListRows, Math.max(3, rows - listChromeRows))}
+            rows={Math.min(maxListRows, Math.max(3, rows - listChromeRows - invitationRows))}
             width={columns}
             initialValue={lastChoice}
             isFocused
             onSelect={open}
           />
+          {sandbox ? (
+            <>
+              <Text> </Text>
+              <Text>{sandboxInvitation[sandbox]}</Text>
+            </>
+          ) : null}
         </>
       ) : view.kind === 'runbook' ? (
         <RunbookDetail
@@ -107,6 +118,12 @@ export function HomeScreen({ version, file, runbooks, sessions, environments, no
     </Box>
   );
 }
+
+/** Leads a newcomer into the sandbox: practise there before any real environment. */
+const sandboxInvitation = {
+  down: 'New here? Practise safely: runbook sandbox up, then start any runbook with --env sandbox --drill',
+  up: 'Sandbox is up: start a runbook with --env sandbox --drill (runbook sandbox down removes it)',
+} as const;
 
 function heading(sessionCount: number, runbookCount: number): string {
   const runbooks = `Runbooks (${runbookCount})`;

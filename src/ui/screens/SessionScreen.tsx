@@ -51,9 +51,6 @@ export function SessionScreen({ session, history, onExit }: SessionScreenProps) 
   const { state, activity } = view;
   const theme = useTheme();
   const { rows, columns } = useTerminalSize();
-  // Idle, the screen redraws every 15 s (the header shows minutes); a redraw right before a key
-  // would make that key wait for Ink's frame throttle.
-  const now = useSessionClock(activity.kind === 'idle' ? 15_000 : 250);
   const [mode, setMode] = useState<Mode>({ kind: 'main' });
   const [viewedId, setViewedId] = useState<string | null>(null);
   const [choiceIndex, setChoiceIndex] = useState(0);
@@ -69,6 +66,12 @@ export function SessionScreen({ session, history, onExit }: SessionScreenProps) 
   const isCurrent = shownId === currentId;
   const busy = activity.kind !== 'idle';
   const allFinished = state.status === 'open' && currentId === null;
+  // Idle, the header shows whole minutes since the start: the screen redraws when the minute
+  // turns, not more often, since a redraw right before a key makes that key wait for Ink's frame
+  // throttle. The summary (all finished) shows seconds: every 15 s there.
+  const startedAt = state.startedAt ? Date.parse(state.startedAt) : undefined;
+  const minutesOnly = activity.kind === 'idle' && !allFinished && startedAt !== undefined;
+  const now = useSessionClock(activity.kind !== 'idle' ? 250 : minutesOnly ? 60_000 : 15_000, minutesOnly ? startedAt : undefined);
   const choiceList = currentId ? view.choices[currentId] : undefined;
   const choosing = Boolean(current && definition?.input?.type === 'choice' && (!current.input || changing) && choiceList?.ok && isCurrent);
 

@@ -1,4 +1,4 @@
-import React, { useRef, useState } from 'react';
+import React, { useEffect, useRef, useState } from 'react';
 import { Box, Text, useInput } from 'ink';
 import TextInput from 'ink-text-input';
 import { useTheme } from '../hooks/use-theme.js';
@@ -28,6 +28,10 @@ export function Prompt({ label, hint, mask = false, validate, preview, onSubmit,
   useInput((_input, key) => {
     if (key.escape) onCancel();
   });
+  // TextInput hears keys only once its effect has run (a child's effects run before ours); until
+  // then the caret is not drawn, so nobody types into a field that would drop the keys.
+  const [listening, setListening] = useState(false);
+  useEffect(() => setListening(true), []);
   const shown = preview && value ? preview(value) : null;
   return (
     <Box flexDirection="column">
@@ -40,7 +44,7 @@ export function Prompt({ label, hint, mask = false, validate, preview, onSubmit,
         </Text>
       ) : null}
       <Box>
-        <Text color={theme.accent}>{theme.pointer} </Text>
+        <Text color={theme.accent}>{listening ? theme.pointer : ' '} </Text>
         <TextInput
           value={value}
           {...(mask ? { mask: '•' } : {})}

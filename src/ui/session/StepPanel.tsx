@@ -63,16 +63,22 @@ export function stepPanelLines(props: StepLinesProps): Line[] {
   return lines;
 }
 
-/** The step's lines in at most `rows` rows; the rest is one `i` away. */
+/**
+ * The step's lines in at most `rows` rows; the rest is one `i` away. The line saying what to
+ * press next (key `next`) stays on screen however long the preview above it is.
+ */
 export function StepPanel({ lines, rows }: { readonly lines: readonly Line[]; readonly rows: number }) {
   const fits = lines.length <= rows;
-  const shown = fits ? lines : lines.slice(0, Math.max(0, rows - 1));
+  const next = fits ? undefined : lines.find((line) => line.key === 'next');
+  const body = next ? lines.filter((line) => line !== next) : lines;
+  const shown = fits ? lines : body.slice(0, Math.max(0, rows - 1 - (next ? 1 : 0)));
   return (
     <Box flexDirection="column">
       {shown.map((line) => (
         <Box key={line.key}>{line.node}</Box>
       ))}
-      {fits ? null : <Text dimColor>… {lines.length - shown.length} more lines (i: show all)</Text>}
+      {fits ? null : <Text dimColor>… {body.length - shown.length} more lines (i: show all)</Text>}
+      {next ? <Box key={next.key}>{next.node}</Box> : null}
     </Box>
   );
 }

@@ -14,6 +14,10 @@ import { guarded } from '../result.js';
 import { effectiveArgv, runCommand } from './commands.js';
 import { planRestore, type PlanStep, type RestorePlan } from './plan.js';
 
+// PostgreSQL refuses to promote when the archive ends before the target: say what to do about it.
+const TARGET_NOT_ARCHIVED =
+  'the WAL archive ends before the target time: on the live cluster close the current segment (SELECT pg_switch_wal(), the postgres.switchWal action) and wait until it is archived, or choose an earlier target; then empty the data directory and re-run';
+
 function describeStep(step: PlanStep): string {
   switch (step.kind) {
     case 'mkdir':
@@ -136,7 +140,8 @@ export const restoreBackup: Provider<RestoreBackupParams> = {
           }
           if (isStart && error instanceof ProviderFailure) {
             const tail = await logTail(plan.logFile);
-            throw new ProviderFailure(error.failureClass, `${error.message}${tail ? `; server log: ${tail}` : ''}`, error.advice);
+            const advice = /recovery ended before configured recovery target was reached/.test(tail) ? TARGET_NOT_ARCHIVED : error.advice;
+            throw new ProviderFailure(error.failureClass, `${error.message}${tail ? `; server log: ${tail}` : ''}`, advice);
           }
           throw error;
         }
