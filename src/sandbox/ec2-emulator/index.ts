@@ -3,8 +3,7 @@
  * ClientToken, pagination, error codes) that the real @aws-sdk/client-ec2 talks to over HTTP on
  * loopback. Used by the test suite and by `runbook sandbox`.
  */
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listenOnLoopback } from '../loopback-server.js';
 import type { Ec2Seed } from './model.js';
 import { createHandler } from './server.js';
 import { Ec2EmulatorState, type Ec2StateOptions } from './state.js';
@@ -29,20 +28,6 @@ export interface Ec2Emulator {
 /** Starts the emulator on 127.0.0.1 (never another address). */
 export async function startEc2Emulator(options: Ec2EmulatorOptions = {}): Promise<Ec2Emulator> {
   const state = new Ec2EmulatorState(options, options.seed);
-  const server = createServer(createHandler(state));
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
-  });
-  const port = (server.address() as AddressInfo).port;
-  return {
-    endpoint: `http://127.0.0.1:${port}`,
-    port,
-    state,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  const server = await listenOnLoopback(createHandler(state), options.port);
+  return { ...server, state };
 }

@@ -3,8 +3,7 @@
  * s3rver 3.7 encrypts continuation tokens with DES, which Node 20's OpenSSL 3 refuses without
  * `--openssl-legacy-provider`, so every truncated ListObjectsV2 page answers 500.
  */
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listenOnLoopback } from '../loopback-server.js';
 import { createS3Handler, S3Controls } from './server.js';
 import { S3Store } from './store.js';
 
@@ -34,21 +33,6 @@ export async function startS3Emulator(options: { port?: number; directory?: stri
   const store = new S3Store(options.directory);
   const controls = new S3Controls();
   controls.requiredAccessKeyId = options.requiredAccessKeyId;
-  const server = createServer(createS3Handler(store, controls));
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
-  });
-  const port = (server.address() as AddressInfo).port;
-  return {
-    endpoint: `http://127.0.0.1:${port}`,
-    port,
-    store,
-    controls,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  const server = await listenOnLoopback(createS3Handler(store, controls), options.port);
+  return { ...server, store, controls };
 }

@@ -81,9 +81,12 @@ export function SessionScreen({ session, history, onExit }: SessionScreenProps) 
     setChanging(false);
     setPromptDismissed(false);
   }, [currentId]);
-  useEffect(() => {
+  // Set while rendering (not in an effect), so no frame shows the pointer on a row that cannot be chosen.
+  const [choicesStarted, setChoicesStarted] = useState(choiceList);
+  if (choicesStarted !== choiceList) {
+    setChoicesStarted(choiceList);
     if (choiceList?.ok) setChoiceIndex(Math.max(0, choiceList.choices.findIndex((choice) => !choice.disabled)));
-  }, [choiceList]);
+  }
 
   const leaveNow = () => {
     commands.leave();
