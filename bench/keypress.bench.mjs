@@ -22,6 +22,7 @@ await build({
       export { default as React } from 'react';
       export { render } from 'ink';
       export { SessionScreen } from './src/ui/screens/SessionScreen.tsx';
+      export { screenRenderOptions } from './src/ui/run-app.tsx';
       export { parseRunbooksText } from './src/runbooks/load.ts';
       export { openEventStore } from './src/state/event-store.ts';
       export { SessionService } from './src/state/session-service.ts';
@@ -44,7 +45,7 @@ await build({
 });
 // React and Ink load from node_modules: in production mode, as in the bundled binary.
 process.env.NODE_ENV = 'production';
-const { React, render, SessionScreen, parseRunbooksText, openEventStore, SessionService, manyStepsYaml } = await import(outfile);
+const { React, render, SessionScreen, screenRenderOptions, parseRunbooksText, openEventStore, SessionService, manyStepsYaml } = await import(outfile);
 
 const STEPS = 500;
 const ARROWS = 400;
@@ -96,12 +97,12 @@ for (let index = 0; index < STEPS / 2; index++) session.completeStep(`step-${ind
 
 const stdout = new RecordingStdout();
 const stdin = new KeyStdin();
+// Mounted with the options the product mounts screens with (src/ui/run-app.tsx).
 const app = render(React.createElement(SessionScreen, { session, history: [], onExit: () => {} }), {
+  ...screenRenderOptions,
   stdout,
   stdin,
   stderr: new RecordingStdout(),
-  exitOnCtrlC: false,
-  patchConsole: false,
 });
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));

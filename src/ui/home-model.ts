@@ -29,7 +29,14 @@ export interface HomeRunbook {
   readonly title: string;
   readonly summary: string;
   readonly cadence?: string | null | undefined;
-  readonly sections: readonly HomeSection[];
+  /**
+   * Its sections and steps. The home command leaves them out (the list shows counts) and gives
+   * the screen `sectionsOf` to read them when a runbook is opened (issue 5: the first frame).
+   */
+  readonly sections?: readonly HomeSection[] | undefined;
+  /** Counts for the list when `sections` is left out. */
+  readonly sectionCount?: number | undefined;
+  readonly stepCount?: number | undefined;
   readonly evidence?: DrillEvidence | undefined;
 }
 
@@ -53,5 +60,10 @@ export interface HomeEnvironment {
 
 /** Total steps over all sections. */
 export function stepCount(runbook: HomeRunbook): number {
-  return runbook.sections.reduce((total, section) => total + section.steps.length, 0);
+  return runbook.stepCount ?? (runbook.sections ?? []).reduce((total, section) => total + section.steps.length, 0);
+}
+
+/** How many sections. */
+export function sectionCount(runbook: HomeRunbook): number {
+  return runbook.sectionCount ?? runbook.sections?.length ?? 0;
 }

@@ -20,20 +20,23 @@ function ExitBridge({ screen }: { readonly screen: ScreenFactory }) {
   return <>{screen((code) => exit(code))}</>;
 }
 
+/** How screens are mounted; bench/keypress.bench.mjs mounts the session screen with the same. */
+export const screenRenderOptions = {
+  // Ctrl-C is the `quit` intent, so the screen decides what it means (and its exit code).
+  exitOnCtrlC: false,
+  patchConsole: false,
+  // Redraw only the lines that changed: a key press on the session screen changes a few of its
+  // rows, and the terminal then repaints those, not all of them (issue 5).
+  incrementalRendering: true,
+} as const;
+
 /** Renders `screen` until it calls its exit callback; resolves to that exit code. */
 export async function runApp(screen: ScreenFactory, streams: TerminalStreams, theme: Theme): Promise<number> {
   const app = render(
     <ThemeContext.Provider value={theme}>
       <ExitBridge screen={screen} />
     </ThemeContext.Provider>,
-    {
-      stdin: streams.stdin,
-      stdout: streams.stdout,
-      stderr: streams.stderr,
-      // Ctrl-C is the `quit` intent, so the screen decides what it means (and its exit code).
-      exitOnCtrlC: false,
-      patchConsole: false,
-    },
+    { stdin: streams.stdin, stdout: streams.stdout, stderr: streams.stderr, ...screenRenderOptions },
   );
   const result = await app.waitUntilExit();
   return typeof result === 'number' ? result : ExitCode.ok;

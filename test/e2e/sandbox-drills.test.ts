@@ -13,7 +13,7 @@ import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { freePort } from '../support/pg-cluster.js';
 import { assertCanRunTerminal, builtBinary, openTerminal, repoRoot, type Terminal } from '../support/tmux.js';
 
@@ -81,6 +81,12 @@ beforeAll(async () => {
   if (up.code !== 0) throw new Error(`runbook sandbox up failed (${up.code}):\n${up.out}\n${up.err}`);
 }, 120_000);
 
+// A test that fails mid-walk must not leave its terminal (and its tmux server) behind.
+afterEach(async () => {
+  await terminal?.close();
+  terminal = undefined;
+});
+
 afterAll(async () => {
   await terminal?.close();
   if (!dir) return;
@@ -109,6 +115,17 @@ type Walk =
   | { readonly id: string; readonly kind: 'action'; readonly preview: string; readonly timeoutMs?: number }
   | { readonly id: string; readonly kind: 'input' };
 
+/**
+ * Presses `key` once the session hears it: the footer shows the keys of the current mode only
+ * after their listeners are attached (src/ui/screens/SessionScreen.tsx), so a key is never lost.
+ */
+async function press(term: Terminal, footer: string, key = 'Enter'): Promise<void> {
+  await term.waitForText(footer, 15_000);
+  await term.sendKeys(key);
+}
+
+const MAIN = 'enter done · ';
+
 /** Drives the open session through `steps` in order with key presses; fails on the first step that does not pass. */
 async function walk(term: Terminal, steps: readonly Walk[]): Promise<void> {
   for (const step of steps) {
@@ -117,13 +134,14 @@ async function walk(term: Terminal, steps: readonly Walk[]): Promise<void> {
     switch (step.kind) {
       case 'manual': {
         if (step.note === undefined) {
-          await term.sendKeys('Enter');
+          await press(term, MAIN);
           break;
         }
         await term.waitForText('enter: mark done (a note is required as evidence)');
-        await term.sendKeys('Enter');
+        await press(term, MAIN);
         // The caret shows once the field hears keys.
         await term.waitForText('(required note):\n›');
+        await term.waitForText('enter record · esc cancel');
         await term.type(step.note);
         await term.waitForText(`› ${step.note}`);
         await term.sendKeys('Enter');
@@ -133,27 +151,27 @@ async function walk(term: Terminal, steps: readonly Walk[]): Promise<void> {
       case 'wait': {
         const screen = await passedOrFailed(term, step.id, step.kind, step.timeoutMs ?? 30_000);
         expect(screen, `${step.id} should pass`).toContain(`${header}passed`);
-        await term.sendKeys('Enter');
+        await press(term, MAIN);
         break;
       }
       case 'action': {
         await term.waitForText('enter: preview what will run');
-        await term.sendKeys('Enter');
+        await press(term, MAIN);
         const preview = await term.waitForText('enter or y: run it', 15_000);
         expect(preview).toContain(step.preview);
-        await term.sendKeys('Enter');
+        await press(term, MAIN);
         const screen = await passedOrFailed(term, step.id, 'action', step.timeoutMs ?? 30_000);
         expect(screen, `${step.id} should succeed`).toContain('✓ succeeded');
-        await term.sendKeys('Enter');
+        await press(term, MAIN);
         break;
       }
       case 'input': {
         // The live list opens on the last known good snapshot: Enter chooses it.
         const list = await term.waitForText('★ last known good', 15_000);
         expect(list).toMatch(/› snap-0d47a000000000d01 .*completed.*★ last known good/);
-        await term.sendKeys('Enter');
+        await press(term, MAIN);
         await term.waitForText('value: snap-0d47a000000000d01');
-        await term.sendKeys('Enter');
+        await press(term, MAIN);
         break;
       }
     }
@@ -178,7 +196,7 @@ async function finish(term: Terminal, done: number, skipped: number): Promise<{ 
   const end = await term.waitForText('All steps finished.', 15_000);
   expect(end).toContain(`${done} done · ${skipped} skipped · 0 went on after a failure`);
   expect(end).toMatch(/drill: RTO \d+s/);
-  await term.sendKeys('Enter');
+  await press(term, 'enter complete the session');
   expect(await term.waitForExit(10_000)).toBe(0);
   const transcript = await term.transcript();
   const id = /Session (\d{8}-\d{6}-[a-z0-9]+) completed/.exec(transcript)?.[1];
@@ -196,8 +214,6 @@ describe('drills in the sandbox, through the TUI', () => {
     await terminal.waitForKeyboard();
     await terminal.sendKeys('q');
     expect(await terminal.waitForExit(10_000)).toBe(0);
-    await terminal.close();
-    terminal = undefined;
   }, 30_000);
 
   test('restore-volume: every step by keys, from the snapshot list to the swap and the forensic tag', async () => {
@@ -236,8 +252,6 @@ describe('drills in the sandbox, through the TUI', () => {
     ]);
     const { id } = await finish(terminal, 17, 8);
     sessions['restore-volume'] = id;
-    await terminal.close();
-    terminal = undefined;
   }, 90_000);
 
   test('restore-postgres: a real point-in-time restore, every step by keys; the row after the target is not restored', async () => {
@@ -291,8 +305,6 @@ describe('drills in the sandbox, through the TUI', () => {
     ]);
     const { id } = await finish(terminal, 26, 8);
     sessions['restore-postgres'] = id;
-    await terminal.close();
-    terminal = undefined;
 
     const restored = await withLive(async (client) => (await client.query("select id from tenants where id in ('before-target', 'after-target') order by id")).rows.map((row) => row.id), ports.restore);
     expect(restored).toEqual(['before-target']);
@@ -331,7 +343,7 @@ describe('drills in the sandbox, through the TUI', () => {
   test('runbook check daily shows the stale snapshot failing, with its alert and the section to open', async () => {
     const result = await runbook(['check', 'daily', '--env', 'sandbox']);
     expect(result.code).toBe(1);
-    expect(result.out).toMatch(/FAIL {2}snapshot-age +ec2\.snapshots +Snapshots of volume vol-0d47a000000000001: newest completed snapshot is \d+s old \(limit 26h\)/);
+    expect(result.out).toMatch(/FAIL {2}snapshot-age +ec2\.snapshots +Snapshots of volume vol-0d47a000000000001: newest completed snapshot is \d+h( \d+m)? old \(limit 26h\)/);
     expect(result.out).toContain('alert: Volume snapshot stale (volume-snapshot-stale)\n      open: runbook start backup-schedule --env sandbox --at volume-snapshots');
   }, 60_000);
 });

@@ -102,6 +102,11 @@ describe('restore procedures', () => {
     const book = runbook('restore-postgres');
     expect(step(book, 'disable-deploys')).toMatchObject({ kind: 'manual', note: 'required', skippable: false });
     expect(step(book, 'freeze-database')).toMatchObject({ kind: 'action', uses: 'postgres.freezeWrites', with: { database: 'live' }, skippable: false });
+    // WAL up to the freeze must be archived, or a restore to a recovery point just before it cannot finish.
+    expect(step(book, 'archive-wal')).toMatchObject({ kind: 'action', uses: 'postgres.switchWal', with: { database: 'live' } });
+    const order = book.sections.flatMap((s) => s.steps.map((st) => st.id));
+    expect(order.indexOf('archive-wal')).toBeGreaterThan(order.indexOf('freeze-database'));
+    expect(order.indexOf('archive-wal')).toBeLessThan(order.indexOf('restore-backup'));
     expect(step(book, 'restore-backup')).toMatchObject({ uses: 'postgres.restoreBackup', with: { into: 'restore', targetTime: '${{ inputs.target_time }}' } });
     expect(step(book, 'replay-wal')).toMatchObject({ kind: 'wait', uses: 'postgres.inRecovery', with: { database: 'restore', expect: false } });
     expect(step(book, 'recovery-point')).toMatchObject({ uses: 'postgres.recoveryPoint', with: { target: '${{ inputs.target_time }}' } });

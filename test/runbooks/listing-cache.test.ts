@@ -27,9 +27,13 @@ describe('loadFileListing (the home screen listing, cached by content)', () => {
 
   it('lists runbooks and environments from the full loader, then caches them', async () => {
     const first = await loadFileListing(file, 'runbooks.yaml', cache);
-    expect(first.listing.runbooks.map((runbook) => [runbook.id, runbook.sections.length])).toEqual([
-      ['verify-backups', 1],
-      ['restore-drill', 2],
+    expect(first.runbooks.map((runbook) => [runbook.id, runbook.sectionCount, runbook.stepCount])).toEqual([
+      ['verify-backups', 1, 2],
+      ['restore-drill', 2, 3],
+    ]);
+    expect(first.sections('restore-drill').map((section) => [section.id, section.steps.length])).toEqual([
+      ['prepare', 1],
+      ['verify', 2],
     ]);
     expect(first.environments).toEqual([
       { name: 'staging', protected: false },
@@ -39,21 +43,37 @@ describe('loadFileListing (the home screen listing, cached by content)', () => {
     expect(existsSync(cacheEntry())).toBe(true);
   });
 
-  it('reads an unchanged file from the cache (proved by editing the cached copy)', async () => {
-    await loadFileListing(file, 'runbooks.yaml', cache);
+  it('reads an unchanged file from the cache (proved by editing the cached copy), sections only when asked', async () => {
+    const first = await loadFileListing(file, 'runbooks.yaml', cache);
     const entry = cacheEntry();
-    const cached = JSON.parse(readFileSync(entry, 'utf8'));
-    cached.listing.runbooks[0].title = 'Title from the cache';
-    writeFileSync(entry, JSON.stringify(cached));
+    // Two JSON lines: summaries (what the list shows), then every runbook's sections in order.
+    const [headLine, sectionsLine, ...rest] = readFileSync(entry, 'utf8').split('\n');
+    expect(rest).toEqual([]);
+    const head = JSON.parse(headLine!);
+    expect(head.runbooks[1]).toEqual({
+      id: 'restore-drill',
+      title: first.runbooks[1]!.title,
+      summary: first.runbooks[1]!.summary,
+      cadence: 'weekly',
+      sectionCount: 2,
+      stepCount: 3,
+    });
+    head.runbooks[0].title = 'Title from the cache';
+    const sections = JSON.parse(sectionsLine!);
+    sections[1][0].title = 'Section title from the cache';
+    writeFileSync(entry, `${JSON.stringify(head)}\n${JSON.stringify(sections)}`);
     const second = await loadFileListing(file, 'runbooks.yaml', cache);
-    expect(second.listing.runbooks[0]!.title).toBe('Title from the cache');
+    expect(second.runbooks[0]!.title).toBe('Title from the cache');
+    expect(second.sections('restore-drill')[0]!.title).toBe('Section title from the cache');
+    expect(second.sections('verify-backups').map((section) => section.id)).toEqual(['database']);
+    expect(second.sections('no-such-runbook')).toEqual([]);
   });
 
   it('validates again when the file changes, and refuses a broken file even though an old listing is cached', async () => {
     await loadFileListing(file, 'runbooks.yaml', cache);
     writeFileSync(file, fixture.replace('title: Verify the nightly backups', 'title: Verify last night’s backups'));
     const changed = await loadFileListing(file, 'runbooks.yaml', cache);
-    expect(changed.listing.runbooks[0]!.title).toBe('Verify last night’s backups');
+    expect(changed.runbooks[0]!.title).toBe('Verify last night’s backups');
 
     writeFileSync(file, fixture.replace('kind: manual', 'kind: manul'));
     await expect(loadFileListing(file, 'runbooks.yaml', cache)).rejects.toBeInstanceOf(ConfigError);
@@ -68,7 +88,8 @@ describe('loadFileListing (the home screen listing, cached by content)', () => {
   it('still lists when the cache cannot be written', async () => {
     writeFileSync(cache, 'a file where the cache directory should be');
     const listing = await loadFileListing(file, 'runbooks.yaml', cache);
-    expect(listing.listing.runbooks).toHaveLength(2);
+    expect(listing.runbooks).toHaveLength(2);
+    expect(listing.sections('restore-drill')).toHaveLength(2);
   });
 
   it('keeps the cache under XDG_CACHE_HOME, else ~/.cache', () => {

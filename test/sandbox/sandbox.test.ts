@@ -185,7 +185,7 @@ describe('runbook sandbox', () => {
     expect(out).toMatch(/PASS {2}storage-usage +s3\.prefixUsage/);
     expect(out).toMatch(/FAIL {2}snapshot-failures +ec2\.snapshots +Snapshots of tag backup-policy=daily: 1 failed snapshots in the last 1d \(snap-0d47a000000000e01\)/);
     expect(out).toContain('alert: Volume snapshot failed (volume-snapshot-failed)\n      open: runbook start daily --env sandbox --at volume-snapshots');
-    expect(out).toMatch(/FAIL {2}snapshot-age +ec2\.snapshots +Snapshots of volume vol-0d47a000000000001: newest completed snapshot is \d+s old \(limit 26h\)/);
+    expect(out).toMatch(/FAIL {2}snapshot-age +ec2\.snapshots +Snapshots of volume vol-0d47a000000000001: newest completed snapshot is \d+h( \d+m)? old \(limit 26h\)/);
     expect(out).toContain('alert: Volume snapshot stale (volume-snapshot-stale)\n      open: runbook start backup-schedule --env sandbox --at volume-snapshots');
     expect(out).toContain('4 passed, 2 failed, 1 skipped');
   });

@@ -76,6 +76,27 @@ describe('HomeScreen', () => {
     expect(frame).toContain('q/esc back');
   });
 
+  it('lists runbooks given as counts only, and reads the sections of the one opened through sectionsOf', async () => {
+    const counted: HomeRunbook[] = twoRunbooks.map(({ sections, ...runbook }) => ({
+      ...runbook,
+      sectionCount: sections!.length,
+      stepCount: sections!.reduce((total, section) => total + section.steps.length, 0),
+    }));
+    const sectionsOf = vi.fn((runbook: HomeRunbook) => twoRunbooks.find((candidate) => candidate.id === runbook.id)!.sections!);
+    const { lastFrame, stdin } = renderHome({ runbooks: counted, sectionsOf });
+    const frame = await waitForText(lastFrame, 'Runbooks (2)');
+    expect(frame).toMatch(/restore-drill\s+Restore drill on staging\s+2 sections, 3 steps\s+weekly/);
+    expect(sectionsOf).not.toHaveBeenCalled();
+    await waitForInput(stdin);
+    stdin.write(keys.down);
+    await waitForText(lastFrame, '> restore-drill');
+    stdin.write(keys.enter);
+    const detail = await waitForText(lastFrame, 'Prepare (prepare, 1 step)');
+    expect(detail).toContain('   action Create the volume  uses ec2.createVolumeFromSnapshot');
+    expect(sectionsOf.mock.calls.map(([runbook]) => runbook.id)).toContain('restore-drill');
+    expect(sectionsOf.mock.calls.every(([runbook]) => runbook.id === 'restore-drill')).toBe(true);
+  });
+
   it('goes back to the list with q, keeping the runbook highlighted, and quits with q (exit 0)', async () => {
     const { lastFrame, stdin, onExit } = renderHome();
     await waitForText(lastFrame, 'Runbooks (2)');
@@ -198,6 +219,20 @@ describe('HomeScreen', () => {
     // 24 rows leave 16 for the list beside the blank line and the invitation: still over its cap of 12.
     expect(lines.filter((line) => /rb-\d{3}/.test(line)).length).toBe(11);
     expect(frame).toContain('... 189 more (up/down to scroll)');
+  });
+
+  it('wraps around a long list as a picker does (up from the top shows the last runbook), and 1-9 open a visible row', async () => {
+    const { lastFrame, stdin } = renderHome({ runbooks: manyRunbooks(200) });
+    await waitForText(lastFrame, 'Runbooks (200)');
+    await waitForInput(stdin);
+    stdin.write(keys.up);
+    const wrapped = await waitForText(lastFrame, '> rb-200');
+    const listed = wrapped.split('\n').filter((line) => /rb-\d{3}/.test(line));
+    expect(listed.map((line) => line.match(/rb-\d{3}/)![0])).toEqual(['rb-200', ...Array.from({ length: 10 }, (_, index) => `rb-${String(index + 1).padStart(3, '0')}`)]);
+    stdin.write(keys.down);
+    await waitForText(lastFrame, '> rb-001');
+    stdin.write('3');
+    await waitForText(lastFrame, '(rb-002)');
   });
 
   it('scrolls a runbook longer than the terminal, saying how many lines are above and below', async () => {

@@ -21,7 +21,7 @@ import type { ParsedCommand } from '../spec.js';
 /** Opens the home screen on the runbooks file; resolves to the exit code the operator left with. */
 export async function run(command: ParsedCommand, io: CliIO): Promise<number> {
   const label = fileLabel(command, io);
-  const { listing, environments, sandboxMarker } = await loadFileListing(command.file, label, listingCacheDirectory(io.env));
+  const { runbooks, sections, environments, sandboxMarker } = await loadFileListing(command.file, label, listingCacheDirectory(io.env));
   // The marker file alone tells whether the sandbox was made: no probe of Postgres or the emulators before the first frame.
   const sandbox = sandboxMarker === undefined ? undefined : existsSync(sandboxMarker) ? 'up' : 'down';
   const sessions = await interruptedSessions(command);
@@ -38,7 +38,8 @@ export async function run(command: ParsedCommand, io: CliIO): Promise<number> {
             createElement(HomeScreen, {
               version: productVersion(),
               file: label,
-              runbooks: listing.runbooks,
+              runbooks,
+              sectionsOf: (runbook) => sections(runbook.id),
               sessions,
               environments,
               sandbox,

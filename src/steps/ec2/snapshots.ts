@@ -4,7 +4,7 @@ import type { z } from 'zod';
 import { ec2Client } from '../aws/clients.js';
 import { guarded } from '../aws/guarded.js';
 import type { Choice, Provider, StepContext } from '../provider.js';
-import { ageSeconds, formatDuration } from '../aws/time.js';
+import { ageSeconds, formatAge, formatDuration } from '../aws/time.js';
 import type { snapshot, snapshots } from './definitions.js';
 import { describeOwnSnapshots, describeSnapshot, tagFilters, tagsToMap } from './describe.js';
 
@@ -58,7 +58,7 @@ export const snapshotsProvider: Provider<SnapshotsParams> = {
         newest ? undefined : 'no completed snapshot',
         stale.length > 0
           ? perVolume.size === 1
-            ? `newest completed snapshot is ${formatDuration(age!)} old (limit ${formatDuration(params.maxAge!)})`
+            ? `newest completed snapshot is ${formatAge(age!)} old (limit ${formatDuration(params.maxAge!)})`
             : `${stale.length} of ${perVolume.size} volumes have no completed snapshot younger than ${formatDuration(params.maxAge!)}`
           : undefined,
         params.failedWindow !== undefined && failed.length > 0 ? `${failed.length} failed snapshots in the last ${formatDuration(params.failedWindow)} (${failed.slice(0, 5).map((s) => s.SnapshotId).join(', ')})` : undefined,
@@ -76,7 +76,7 @@ export const snapshotsProvider: Provider<SnapshotsParams> = {
         expected,
         detail: unmet.length
           ? `Snapshots of ${scopeText(params)}: ${unmet.join('; ')}.`
-          : `Newest completed snapshot of ${scopeText(params)} is ${newest!.SnapshotId}, ${formatDuration(age!)} old (${completedCount} completed, ${failed.length} failed).`,
+          : `Newest completed snapshot of ${scopeText(params)} is ${newest!.SnapshotId}, ${formatAge(age!)} old (${completedCount} completed, ${failed.length} failed).`,
       };
     }),
 
@@ -117,7 +117,7 @@ export const snapshotProvider: Provider<SnapshotParams> = {
         outputs,
         observed: outputs,
         expected: `completed${params.maxAge !== undefined ? `, age <= ${formatDuration(params.maxAge)}` : ''}`,
-        detail: `Snapshot ${params.snapshotId} is ${outputs.state}${age !== null ? `, ${formatDuration(age)} old` : ''}${tooOld ? `, older than ${formatDuration(params.maxAge!)}` : ''}.`,
+        detail: `Snapshot ${params.snapshotId} is ${outputs.state}${age !== null ? `, ${formatAge(age)} old` : ''}${tooOld ? `, older than ${formatDuration(params.maxAge!)}` : ''}.`,
       };
     }),
 };

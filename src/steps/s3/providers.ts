@@ -7,7 +7,7 @@ import type { Provider } from '../provider.js';
 import { failureResult, ProviderFailure } from '../support/call.js';
 import { guarded } from '../aws/guarded.js';
 import type { newestObject, objectExists, prefixUsage, retention } from './definitions.js';
-import { ageSeconds, formatDuration } from '../aws/time.js';
+import { ageSeconds, formatAge, formatDuration } from '../aws/time.js';
 import { listObjects, type ListedObject } from './list.js';
 
 type Params<T extends { params: z.ZodType }> = z.output<T['params']>;
@@ -36,7 +36,7 @@ export const newestObjectProvider: Provider<Params<typeof newestObject>> = {
         outputs,
         observed: { ...outputs, count },
         expected,
-        detail: `Newest of ${count} objects under ${where} is ${newest.key}, ${formatDuration(age)} old${ok ? '' : `, older than ${formatDuration(params.maxAge!)}`}.`,
+        detail: `Newest of ${count} objects under ${where} is ${newest.key}, ${formatAge(age)} old${ok ? '' : `, older than ${formatDuration(params.maxAge!)}`}.`,
       };
     }),
 };
@@ -102,7 +102,7 @@ export const retentionProvider: Provider<Params<typeof retention>> = {
       const unmet = [
         inWindow.length < params.minFull ? `${inWindow.length} full backups in the last ${formatDuration(params.window)} (need ${params.minFull})` : undefined,
         params.maxAge !== undefined && (newestAge === undefined || newestAge > params.maxAge)
-          ? newestAge === undefined ? 'no full backup at all' : `newest full backup is ${formatDuration(newestAge)} old (limit ${formatDuration(params.maxAge)})`
+          ? newestAge === undefined ? 'no full backup at all' : `newest full backup is ${formatAge(newestAge)} old (limit ${formatDuration(params.maxAge)})`
           : undefined,
       ].filter((item): item is string => item !== undefined);
       return {

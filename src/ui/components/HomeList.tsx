@@ -1,7 +1,7 @@
-import React, { useCallback, useMemo } from 'react';
-import { Box, Text } from 'ink';
-import SelectInput from 'ink-select-input';
+import React, { useMemo, useState } from 'react';
+import { Box, Text, useInput } from 'ink';
 import type { HomeRunbook, InterruptedSession } from '../home-model.js';
+import { useIntents } from '../hooks/use-intents.js';
 import { useTheme } from '../hooks/use-theme.js';
 import { columnsFor, RunbookRow } from './RunbookRow.js';
 import { SessionRow } from './SessionRow.js';
@@ -25,70 +25,92 @@ interface HomeListProps {
   readonly onSelect: (choice: HomeChoice) => void;
 }
 
-interface RowProps {
-  readonly isSelected?: boolean;
-  readonly label: string;
-  readonly value?: string;
-}
-
-/** Rows draw their own pointer, inside their one line of text. */
-function NoIndicator() {
-  return null;
+/** The visible slice of a circular list: the item at its top, and the highlighted row within it. */
+interface ListPosition {
+  readonly top: number;
+  readonly cursor: number;
 }
 
 /**
- * Interrupted sessions first, then runbooks, in one ink-select-input list. Rows are one line
- * each, so `rows` bounds the live area exactly.
+ * Interrupted sessions first, then runbooks. Rows are one line each, so `rows` bounds the live
+ * area exactly. It moves as ink-select-input does (↑/k, ↓/j, wrapping around; Enter picks; 1-9
+ * pick a visible row) but builds only the visible rows, one Text each: the list is most of the
+ * home screen's first frame (issue 5).
  */
 export function HomeList({ sessions, runbooks, now, rows, width, initialValue, isFocused, onSelect }: HomeListProps) {
   const theme = useTheme();
-  const items = useMemo(
-    () => [
-      ...sessions.map((session) => ({ key: `session:${session.id}`, label: session.runbook, value: `session:${session.id}` })),
-      ...runbooks.map((runbook) => ({ key: `runbook:${runbook.id}`, label: runbook.title, value: `runbook:${runbook.id}` })),
-    ],
-    [sessions, runbooks],
-  );
-  const choices = useMemo(() => {
-    const byValue = new Map<string, HomeChoice>();
-    for (const session of sessions) byValue.set(`session:${session.id}`, { kind: 'session', session });
-    for (const runbook of runbooks) byValue.set(`runbook:${runbook.id}`, { kind: 'runbook', runbook });
-    return byValue;
-  }, [sessions, runbooks]);
+  const total = sessions.length + runbooks.length;
+  const limit = Math.max(1, total > rows ? rows - 1 : rows);
+  const scrolls = total > limit;
+  const [position, setPosition] = useState<ListPosition>(() => initialPosition(sessions, runbooks, initialValue, Math.min(limit, total)));
   const columns = useMemo(() => columnsFor(runbooks), [runbooks]);
 
-  const Row = useCallback(
-    ({ isSelected = false, value }: RowProps) => {
-      const choice = value === undefined ? undefined : choices.get(value);
-      if (!choice) return null;
-      return choice.kind === 'session' ? (
-        <SessionRow session={choice.session} isSelected={isSelected} now={now} />
-      ) : (
-        <RunbookRow runbook={choice.runbook} isSelected={isSelected} columns={columns} width={width} />
-      );
+  const choiceAt = (index: number): HomeChoice =>
+    index < sessions.length ? { kind: 'session', session: sessions[index]! } : { kind: 'runbook', runbook: runbooks[index - sessions.length]! };
+  const visible = Math.min(limit, total);
+  const indexAt = (row: number) => (position.top + row) % total;
+
+  const move = (delta: 1 | -1) =>
+    setPosition(({ top, cursor }) => {
+      if (!scrolls) return { top: 0, cursor: (cursor + delta + total) % total };
+      const next = cursor + delta;
+      if (next < 0) return { top: (top - 1 + total) % total, cursor };
+      if (next >= limit) return { top: (top + 1) % total, cursor };
+      return { top, cursor: next };
+    });
+
+  useIntents(
+    {
+      up: () => total > 0 && move(-1),
+      down: () => total > 0 && move(1),
+      confirm: () => total > 0 && onSelect(choiceAt(indexAt(position.cursor))),
     },
-    [choices, columns, now, width],
+    { isActive: isFocused },
+  );
+  useInput(
+    (input) => {
+      const row = /^[1-9]$/.test(input) ? Number(input) - 1 : -1;
+      if (row >= 0 && row < visible) onSelect(choiceAt(indexAt(row)));
+    },
+    { isActive: isFocused },
   );
 
-  const limit = Math.max(1, items.length > rows ? rows - 1 : rows);
-  const initialIndex = Math.max(0, items.findIndex((item) => item.value === initialValue));
-  const hidden = items.length - limit;
+  const shown: React.ReactNode[] = [];
+  for (let row = 0; row < visible; row++) {
+    const index = indexAt(row);
+    const isSelected = row === position.cursor;
+    if (index < sessions.length) {
+      const session = sessions[index]!;
+      shown.push(<SessionRow key={`session:${session.id}`} session={session} isSelected={isSelected} now={now} />);
+    } else {
+      const runbook = runbooks[index - sessions.length]!;
+      shown.push(<RunbookRow key={`runbook:${runbook.id}`} runbook={runbook} isSelected={isSelected} columns={columns} width={width} />);
+    }
+  }
+  const hidden = total - visible;
 
   return (
     <Box flexDirection="column">
-      <SelectInput
-        items={items}
-        limit={limit}
-        initialIndex={initialIndex}
-        isFocused={isFocused}
-        indicatorComponent={NoIndicator}
-        itemComponent={Row}
-        onSelect={(item) => {
-          const choice = choices.get(item.value);
-          if (choice) onSelect(choice);
-        }}
-      />
+      {shown}
       {hidden > 0 ? <Text color={theme.muted}>  ... {hidden} more (up/down to scroll)</Text> : null}
     </Box>
   );
+}
+
+/** Where the list starts so `initialValue` is highlighted: on its row if it fits the first window, else on the last row. */
+function initialPosition(
+  sessions: readonly InterruptedSession[],
+  runbooks: readonly HomeRunbook[],
+  initialValue: string | undefined,
+  visible: number,
+): ListPosition {
+  let index = -1;
+  if (initialValue?.startsWith('session:')) index = sessions.findIndex((session) => `session:${session.id}` === initialValue);
+  else if (initialValue?.startsWith('runbook:')) {
+    const found = runbooks.findIndex((runbook) => `runbook:${runbook.id}` === initialValue);
+    index = found === -1 ? -1 : sessions.length + found;
+  }
+  const last = Math.max(0, visible - 1);
+  if (index <= 0) return { top: 0, cursor: 0 };
+  return index > last ? { top: index - last, cursor: last } : { top: 0, cursor: index };
 }

@@ -1,13 +1,14 @@
 import React, { useMemo, type ReactNode } from 'react';
 import { Box, Text } from 'ink';
 import { formatDay, plural, wrapWords } from '../format.js';
-import type { HomeEnvironment, HomeRunbook } from '../home-model.js';
+import type { HomeEnvironment, HomeRunbook, HomeSection } from '../home-model.js';
 import { useTheme } from '../hooks/use-theme.js';
 import type { Theme } from '../theme.js';
 import { ScrollingLines } from './ScrollingLines.js';
 
 interface RunbookDetailProps {
   readonly runbook: HomeRunbook;
+  readonly sections: readonly HomeSection[];
   readonly environments: readonly HomeEnvironment[];
   /** Rows this view may take in all. */
   readonly rows: number;
@@ -22,9 +23,9 @@ const footerRows = 3;
  * A runbook before starting it: summary, then every section with its steps (kind, title and
  * provider). Starting is a separate command, so the view ends with the line to run.
  */
-export function RunbookDetail({ runbook, environments, rows, columns, isActive }: RunbookDetailProps) {
+export function RunbookDetail({ runbook, sections, environments, rows, columns, isActive }: RunbookDetailProps) {
   const theme = useTheme();
-  const lines = useMemo(() => detailLines(runbook, columns, theme), [runbook, columns, theme]);
+  const lines = useMemo(() => detailLines(runbook, sections, columns, theme), [runbook, sections, columns, theme]);
   return (
     <Box flexDirection="column">
       <ScrollingLines lines={lines} rows={Math.max(3, rows - footerRows)} isActive={isActive} />
@@ -46,7 +47,7 @@ function environmentsLine(environments: readonly HomeEnvironment[]): string {
   return `environments: ${names.join(', ')}`;
 }
 
-function detailLines(runbook: HomeRunbook, columns: number, theme: Theme): { key: string; node: ReactNode }[] {
+function detailLines(runbook: HomeRunbook, sections: readonly HomeSection[], columns: number, theme: Theme): { key: string; node: ReactNode }[] {
   const lines: { key: string; node: ReactNode }[] = [];
   const add = (key: string, node: ReactNode) => lines.push({ key, node });
 
@@ -59,7 +60,7 @@ function detailLines(runbook: HomeRunbook, columns: number, theme: Theme): { key
   wrapWords(runbook.summary, columns - 2).forEach((text, index) => add(`summary-${index}`, <Text>{text}</Text>));
   if (runbook.cadence) add('cadence', <Text wrap="truncate-end">{cadenceLine(runbook, theme)}</Text>);
 
-  for (const section of runbook.sections) {
+  for (const section of sections) {
     add(`gap-${section.id}`, <Text> </Text>);
     add(`section-${section.id}`, (
       <Text wrap="truncate-end">

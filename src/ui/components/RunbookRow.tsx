@@ -2,7 +2,7 @@ import React from 'react';
 import { Text } from 'ink';
 import { asciiEllipsis, asciiPointer } from '../ascii.js';
 import { fitText, formatDay, plural } from '../format.js';
-import { stepCount, type HomeRunbook } from '../home-model.js';
+import { sectionCount, stepCount, type HomeRunbook } from '../home-model.js';
 import { useTheme } from '../hooks/use-theme.js';
 
 /** Column widths shared by every row, so a list lines up. */
@@ -17,7 +17,7 @@ export interface RunbookColumns {
 
 /** "2 sections, 9 steps". */
 export function countsText(runbook: HomeRunbook): string {
-  return `${plural(runbook.sections.length, 'section')}, ${plural(stepCount(runbook), 'step')}`;
+  return `${plural(sectionCount(runbook), 'section')}, ${plural(stepCount(runbook), 'step')}`;
 }
 
 /** "weekly, passed 2026-11-20", without the overdue mark (shown apart, in the danger colour). */

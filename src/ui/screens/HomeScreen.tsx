@@ -8,7 +8,7 @@ import { SessionDetail } from '../components/SessionDetail.js';
 import { TitleBar } from '../components/TitleBar.js';
 import { asciiSeparator } from '../ascii.js';
 import { plural } from '../format.js';
-import type { HomeEnvironment, HomeRunbook, InterruptedSession } from '../home-model.js';
+import type { HomeEnvironment, HomeRunbook, HomeSection, InterruptedSession } from '../home-model.js';
 import { useIntents } from '../hooks/use-intents.js';
 import { useTerminalSize } from '../hooks/use-terminal-size.js';
 import { keyLabel, keyLabels } from '../keys.js';
@@ -30,6 +30,8 @@ export interface HomeScreenProps {
   readonly onStart?: ((runbook: HomeRunbook) => void) | undefined;
   /** Enter on an open interrupted session resumes it (issue 5). */
   readonly onResume?: ((session: InterruptedSession) => void) | undefined;
+  /** A runbook's sections when `runbooks` leave them out (read only when one is opened); default: its own. */
+  readonly sectionsOf?: ((runbook: HomeRunbook) => readonly HomeSection[]) | undefined;
 }
 
 /** Which view of the home screen is open. */
@@ -54,7 +56,7 @@ const detailChromeRows = 5;
  * `runbook` with no arguments: interrupted sessions, then the runbooks; Enter opens one to read
  * its sections and steps. q or Esc goes back (and quits from the list); Ctrl-C quits.
  */
-export function HomeScreen({ version, file, runbooks, sessions, environments, sandbox, now, onExit, onStart, onResume }: HomeScreenProps) {
+export function HomeScreen({ version, file, runbooks, sessions, environments, sandbox, now, onExit, onStart, onResume, sectionsOf = ownSections }: HomeScreenProps) {
   const { rows, columns } = useTerminalSize();
   const [view, setView] = useState<View>({ kind: 'list' });
   const [lastChoice, setLastChoice] = useState<string | undefined>(undefined);
@@ -105,6 +107,7 @@ export function HomeScreen({ version, file, runbooks, sessions, environments, sa
       ) : view.kind === 'runbook' ? (
         <RunbookDetail
           runbook={view.runbook}
+          sections={sectionsOf(view.runbook)}
           environments={environments}
           rows={Math.max(5, rows - detailChromeRows)}
           columns={columns}
@@ -124,6 +127,10 @@ const sandboxInvitation = {
   down: 'New here? Practise safely: runbook sandbox up, then start any runbook with --env sandbox --drill',
   up: 'Sandbox is up: start a runbook with --env sandbox --drill (runbook sandbox down removes it)',
 } as const;
+
+function ownSections(runbook: HomeRunbook): readonly HomeSection[] {
+  return runbook.sections ?? [];
+}
 
 function heading(sessionCount: number, runbookCount: number): string {
   const runbooks = `Runbooks (${runbookCount})`;

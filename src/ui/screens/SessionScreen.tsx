@@ -193,10 +193,13 @@ export function SessionScreen({ session, history, onExit }: SessionScreenProps) 
     { isActive: mode.kind === 'main' && activePrompt === null && isCurrent && !view.closed },
   );
 
-  // Declared after the key listeners, so it runs after their effects have put stdin in raw mode:
-  // the footer appears only once keys are heard (tests and operators can wait for it).
-  const [listening, setListening] = useState(false);
-  useEffect(() => setListening(true), []);
+  // Declared after the key listeners, so it runs after their effects have put stdin in raw mode
+  // and (re)attached the listeners of the current mode: the footer shows the keys only once they
+  // are heard, at the start and after each change of mode (tests and operators can wait for it).
+  const listeners = `${mode.kind}|${activePrompt === null}|${isCurrent}|${view.closed}`;
+  const [heard, setHeard] = useState<string | null>(null);
+  useEffect(() => setHeard(listeners), [listeners]);
+  const listening = heard === listeners;
 
   const submitPrompt = (prompt: Extract<Mode, { kind: 'prompt' }>, value: string) => {
     let ok = true;

@@ -138,6 +138,18 @@ describe('postgres.restoreBackup with pg_basebackup', () => {
     expect(reconciliation.found).toBe(false);
   });
 
+  it('a target past the newest archived WAL fails saying to archive the WAL first, or to choose an earlier target', async () => {
+    const dataDir = join(cluster.baseDir, 'past-archive');
+    const past: Connections = { ...connections, past: { url: `postgres://postgres@127.0.0.1:${await freePort()}/control`, dataDir, binDir: cluster.binDir, runAs: 'postgres' } };
+    const context = stepContext(past, { timeoutMs: 30_000, backup: { tool: 'pg_basebackup', baseBackupDir, walArchiveDir: cluster.archiveDir } });
+    // Nothing archived was written after this moment: PostgreSQL refuses to promote.
+    const later = new Date(Date.now() + 3_600_000).toISOString();
+    const result = await restore.run(parse('postgres.restoreBackup', { into: 'past', targetTime: later }), context);
+    expect(result.ok).toBe(false);
+    expect(result.detail).toContain('recovery ended before configured recovery target was reached');
+    expect(result.failure?.advice).toContain('the WAL archive ends before the target time: on the live cluster close the current segment (SELECT pg_switch_wal()');
+  });
+
   it('reconcile reports a half-written data directory with no server as not found', async () => {
     const half = join(cluster.baseDir, 'half');
     mkdirSync(half);
