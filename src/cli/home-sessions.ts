@@ -9,7 +9,10 @@ import { openEventStore } from '../state/event-store.js';
 import { currentHost } from '../state/operator.js';
 import { listSessions } from '../state/sessions.js';
 import type { DrivenSession } from '../state/session-service.js';
-import type { InterruptedSession } from '../ui/home-model.js';
+import type { RunbookSummary } from '../runbooks/listing-cache.js';
+import type { Runbook } from '../runbooks/schema.js';
+import { restoreTestEvidence } from '../services/evidence.js';
+import type { DrillEvidence, InterruptedSession } from '../ui/home-model.js';
 import type { SessionLauncher } from '../ui/screens/SessionFromHome.js';
 import { SessionResume } from '../ui/screens/SessionResume.js';
 import { SessionStart } from '../ui/screens/SessionStart.js';
@@ -18,12 +21,19 @@ import { loadCommandRunbooks } from './runbooks-file.js';
 import { launched, sessionService } from './session-terminal.js';
 import type { ParsedCommand } from './spec.js';
 
-/** Interrupted sessions in the command's database, newest first (none when there is no database yet). */
-export function interruptedSessions(command: ParsedCommand): InterruptedSession[] {
-  if (!existsSync(command.db)) return [];
+/** What home shows from the session database: interrupted sessions and restore-test evidence. */
+export interface HomeSessionData {
+  readonly sessions: InterruptedSession[];
+  /** By runbook id, for runbooks with a cadence (and any that was drilled). */
+  readonly evidence: ReadonlyMap<string, DrillEvidence>;
+}
+
+/** Reads the command's database once (nothing when there is no database yet). */
+export function homeSessionData(command: ParsedCommand, runbooks: readonly RunbookSummary[], now: Date): HomeSessionData {
+  if (!existsSync(command.db)) return { sessions: [], evidence: new Map() };
   const store = openEventStore(command.db);
   try {
-    return listSessions(store, defaultLockOptions(currentHost()))
+    const sessions = listSessions(store, defaultLockOptions(currentHost()))
       .filter((session) => session.status === 'interrupted')
       .map((session) => ({
         id: session.id,
@@ -33,6 +43,13 @@ export function interruptedSessions(command: ParsedCommand): InterruptedSession[
         currentStep: session.currentStep ?? undefined,
         lastEventAt: session.lastEventAt,
       }));
+    const refs = runbooks.map(({ id, title, cadence }) => ({ id, title, cadence: (cadence ?? undefined) as Runbook['cadence'] }));
+    const evidence = new Map(
+      restoreTestEvidence(refs, store, now)
+        .filter((entry) => entry.cadence !== null)
+        .map((entry) => [entry.runbook, { lastPassedAt: entry.lastPassed?.finishedAt ?? undefined, overdue: entry.overdue }] as const),
+    );
+    return { sessions, evidence };
   } finally {
     store.close();
   }

@@ -8,7 +8,7 @@ import { parseDurationSeconds } from '../steps/params.js';
 import { newestCheckResult, newestReportedResult, type CheckResultRecord } from '../state/check-results.js';
 import { drillResult, type DrillOutcome } from '../state/drill-result.js';
 import type { EventStore, SessionRow } from '../state/event-store.js';
-import { foldEvents } from '../state/session-state.js';
+import { loadSessionState } from '../state/resume.js';
 
 /** How long a passing drill counts, per cadence. */
 export const CADENCE_DAYS: Readonly<Record<NonNullable<Runbook['cadence']>, number>> = { daily: 1, weekly: 7, monthly: 30, quarterly: 91 };
@@ -107,11 +107,29 @@ export interface EvidenceOptions {
   readonly env?: string;
 }
 
+/** What restore-test evidence needs of a runbook (the home screen's listing has just this). */
+type RunbookRef = Pick<Runbook, 'id' | 'title' | 'cadence'>;
+
 /** Gathers the evidence report. */
 export function collectEvidence(options: EvidenceOptions): EvidenceReport {
   const { file, store, now } = options;
   const drills = new DrillIndex(store, options.env);
-  const runbooks = file.runbooks
+  const runbooks = runbookEvidence(file.runbooks, drills, now);
+  const assets = file.assets.map((asset) => assetEvidence(asset, file, store, drills, now, options.env));
+  const overdue = runbooks.some((runbook) => runbook.overdue) || assets.some((asset) => asset.freshness?.stale === true);
+  return { generatedAt: now.toISOString(), env: options.env ?? null, runbooks, assets, overdue };
+}
+
+/**
+ * Per runbook with a cadence (and any other that was drilled): the last passing drill, the last
+ * drill, when the next is due and whether it is overdue.
+ */
+export function restoreTestEvidence(runbooks: readonly RunbookRef[], store: EventStore | undefined, now: Date): RunbookEvidence[] {
+  return runbookEvidence(runbooks, new DrillIndex(store, undefined), now);
+}
+
+function runbookEvidence(runbooks: readonly RunbookRef[], drills: DrillIndex, now: Date): RunbookEvidence[] {
+  return runbooks
     .filter((runbook) => runbook.cadence !== undefined || drills.has(runbook.id))
     .map((runbook): RunbookEvidence => {
       const lastPassed = drills.lastPassed(runbook.id);
@@ -119,9 +137,6 @@ export function collectEvidence(options: EvidenceOptions): EvidenceReport {
       const due = cadence ? dueOf(lastPassed, cadence, now) : { nextDueAt: null, overdue: false };
       return { runbook: runbook.id, title: runbook.title, cadence, lastPassed, lastDrill: drills.lastDrill(runbook.id), ...due };
     });
-  const assets = file.assets.map((asset) => assetEvidence(asset, file, store, drills, now, options.env));
-  const overdue = runbooks.some((runbook) => runbook.overdue) || assets.some((asset) => asset.freshness?.stale === true);
-  return { generatedAt: now.toISOString(), env: options.env ?? null, runbooks, assets, overdue };
 }
 
 function dueOf(lastPassed: DrillEvidence | null, cadence: NonNullable<Runbook['cadence']>, now: Date): { nextDueAt: string | null; overdue: boolean } {
@@ -205,7 +220,7 @@ class DrillIndex {
   private evidence(row: SessionRow): DrillEvidence {
     const cached = this.folded.get(row.id);
     if (cached) return cached;
-    const state = foldEvents(row.id, this.store!.read(row.id));
+    const state = loadSessionState(this.store!, row.id);
     const result = drillResult(state)!;
     const drill: DrillEvidence = {
       session: row.id,

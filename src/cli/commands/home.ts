@@ -8,8 +8,8 @@ import { isAbsolute, relative } from 'node:path';
 import { createElement } from 'react';
 import type { ExitCode } from '../../exit-codes.js';
 import { productVersion } from '../../product.js';
-import { listingCacheDirectory, loadFileListing } from '../../runbooks/listing-cache.js';
-import type { InterruptedSession } from '../../ui/home-model.js';
+import { listingCacheDirectory, loadFileListing, type RunbookSummary } from '../../runbooks/listing-cache.js';
+import type { HomeSessionData } from '../home-sessions.js';
 import { runApp, type TerminalStreams } from '../../ui/run-app.js';
 import type { DrivenSession } from '../../state/session-service.js';
 import { HomeScreen } from '../../ui/screens/HomeScreen.js';
@@ -24,7 +24,8 @@ export async function run(command: ParsedCommand, io: CliIO): Promise<number> {
   const { runbooks, sections, environments, sandboxMarker } = await loadFileListing(command.file, label, listingCacheDirectory(io.env));
   // The marker file alone tells whether the sandbox was made: no probe of Postgres or the emulators before the first frame.
   const sandbox = sandboxMarker === undefined ? undefined : existsSync(sandboxMarker) ? 'up' : 'down';
-  const sessions = await interruptedSessions(command);
+  const now = new Date();
+  const recorded = await recordedSessionData(command, runbooks, now);
   // Starting or resuming from home (issue 5) loads the session store and the full loader only
   // when the operator picks; the lines a session prints when it ends come after Ink lets go.
   let closing: readonly string[] = [];
@@ -38,12 +39,12 @@ export async function run(command: ParsedCommand, io: CliIO): Promise<number> {
             createElement(HomeScreen, {
               version: productVersion(),
               file: label,
-              runbooks,
+              runbooks: recorded.evidence.size === 0 ? runbooks : runbooks.map((runbook) => ({ ...runbook, evidence: recorded.evidence.get(runbook.id) })),
               sectionsOf: (runbook) => sections(runbook.id),
-              sessions,
+              sessions: recorded.sessions,
               environments,
               sandbox,
-              now: new Date(),
+              now,
               onExit: exit,
               onStart: actions.start,
               onResume: actions.resume,
@@ -77,12 +78,13 @@ export async function run(command: ParsedCommand, io: CliIO): Promise<number> {
 }
 
 /**
- * The interrupted sessions to list first: the session store is imported (dynamically) only when
- * `command.db` exists on disk, so a first run never loads better-sqlite3 before the first frame.
+ * Interrupted sessions (listed first) and restore-test evidence: the session store is imported
+ * (dynamically) only when `command.db` exists on disk, so a first run never loads better-sqlite3
+ * before the first frame.
  */
-async function interruptedSessions(command: ParsedCommand): Promise<InterruptedSession[]> {
-  if (!existsSync(command.db)) return [];
-  return (await import('../home-sessions.js')).interruptedSessions(command);
+async function recordedSessionData(command: ParsedCommand, runbooks: readonly RunbookSummary[], now: Date): Promise<HomeSessionData> {
+  if (!existsSync(command.db)) return { sessions: [], evidence: new Map() };
+  return (await import('../home-sessions.js')).homeSessionData(command, runbooks, now);
 }
 
 /**
