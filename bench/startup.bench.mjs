@@ -1,5 +1,6 @@
 // Start-up to the first frame of the home screen, in a real pseudo-terminal (util-linux `script`),
-// beside a bare Ink app rendering one line, built the same way and measured in the same run.
+// beside a bare Ink app rendering one line, built the same way, mounted with the same options and
+// listening for keys as home does (bench/bare-ink.tsx), and measured in the same run.
 // Budget (issues 2 and 5): home within 1.2x of bare Ink, with the bundled runbooks and with 200.
 //
 //   node bench/startup.bench.mjs [--runs N]

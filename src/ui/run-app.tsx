@@ -25,9 +25,9 @@ export const screenRenderOptions = {
   // Ctrl-C is the `quit` intent, so the screen decides what it means (and its exit code).
   exitOnCtrlC: false,
   patchConsole: false,
-  // Redraw only the lines that changed: a key press on the session screen changes a few of its
-  // rows, and the terminal then repaints those, not all of them (issue 5).
-  incrementalRendering: true,
+  // Not `incrementalRendering` (Ink 6.8): in a real terminal (tmux, test/e2e/sandbox-drills)
+  // it left rows of earlier frames on screen. Ink builds each frame whole either way; only the
+  // bytes written differ.
 } as const;
 
 /** Renders `screen` until it calls its exit callback; resolves to that exit code. */
