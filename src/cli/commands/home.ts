@@ -12,6 +12,7 @@ import { listingCacheDirectory, loadFileListing, type RunbookSummary } from '../
 import type { HomeSessionData } from '../home-sessions.js';
 import { runApp, type TerminalStreams } from '../../ui/run-app.js';
 import type { DrivenSession } from '../../state/session-service.js';
+import { LoadAfterFirstFrame } from '../../ui/components/LoadAfterFirstFrame.js';
 import { HomeScreen } from '../../ui/screens/HomeScreen.js';
 import { SessionFromHome } from '../../ui/screens/SessionFromHome.js';
 import { themeFor } from '../../ui/theme.js';
@@ -25,7 +26,7 @@ export async function run(command: ParsedCommand, io: CliIO): Promise<number> {
   // The marker file alone tells whether the sandbox was made: no probe of Postgres or the emulators before the first frame.
   const sandbox = sandboxMarker === undefined ? undefined : existsSync(sandboxMarker) ? 'up' : 'down';
   const now = new Date();
-  const recorded = await recordedSessionData(command, runbooks, now);
+  const loadRecorded = () => recordedSessionData(command, runbooks, now);
   // Starting or resuming from home (issue 5) loads the session store and the full loader only
   // when the operator picks; the lines a session prints when it ends come after Ink lets go.
   let closing: readonly string[] = [];
@@ -36,18 +37,23 @@ export async function run(command: ParsedCommand, io: CliIO): Promise<number> {
       (exit: (code: ExitCode) => void) =>
         createElement(SessionFromHome, {
           renderHome: (actions) =>
-            createElement(HomeScreen, {
-              version: productVersion(),
-              file: label,
-              runbooks: recorded.evidence.size === 0 ? runbooks : runbooks.map((runbook) => ({ ...runbook, evidence: recorded.evidence.get(runbook.id) })),
-              sectionsOf: (runbook) => sections(runbook.id),
-              sessions: recorded.sessions,
-              environments,
-              sandbox,
-              now,
-              onExit: exit,
-              onStart: actions.start,
-              onResume: actions.resume,
+            createElement(LoadAfterFirstFrame<HomeSessionData>, {
+              load: loadRecorded,
+              initial: NOTHING_RECORDED_YET,
+              children: (recorded) =>
+                createElement(HomeScreen, {
+                  version: productVersion(),
+                  file: label,
+                  runbooks: recorded.evidence.size === 0 ? runbooks : runbooks.map((runbook) => ({ ...runbook, evidence: recorded.evidence.get(runbook.id) })),
+                  sectionsOf: (runbook) => sections(runbook.id),
+                  sessions: recorded.sessions,
+                  environments,
+                  sandbox,
+                  now,
+                  onExit: exit,
+                  onStart: actions.start,
+                  onResume: actions.resume,
+                }),
             }),
           load: async () => {
             const module = await import('../home-sessions.js');
@@ -78,12 +84,14 @@ export async function run(command: ParsedCommand, io: CliIO): Promise<number> {
 }
 
 /**
- * Interrupted sessions (listed first) and restore-test evidence: the session store is imported
- * (dynamically) only when `command.db` exists on disk, so a first run never loads better-sqlite3
- * before the first frame.
+ * Interrupted sessions (listed first) and restore-test evidence. They arrive just after the first
+ * frame (LoadAfterFirstFrame), and the session store is imported (dynamically) only when
+ * `command.db` exists on disk, so better-sqlite3 never delays the first frame.
  */
+const NOTHING_RECORDED_YET: HomeSessionData = { sessions: [], evidence: new Map() };
+
 async function recordedSessionData(command: ParsedCommand, runbooks: readonly RunbookSummary[], now: Date): Promise<HomeSessionData> {
-  if (!existsSync(command.db)) return { sessions: [], evidence: new Map() };
+  if (!existsSync(command.db)) return NOTHING_RECORDED_YET;
   return (await import('../home-sessions.js')).homeSessionData(command, runbooks, now);
 }
 
