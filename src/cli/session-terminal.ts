@@ -10,8 +10,9 @@ import { SessionService, type DrivenSession } from '../state/session-service.js'
 import { runApp, type TerminalStreams } from '../ui/run-app.js';
 import type { LaunchedSession } from '../ui/hooks/use-session-launch.js';
 import { themeFor } from '../ui/theme.js';
-import { writeLine, type CliIO } from './io.js';
+import type { CliIO } from './io.js';
 import type { ParsedCommand } from './spec.js';
+import { closeScreen } from './screen-closing.js';
 
 /** The session service on the command's database (created on first use). */
 export function sessionService(command: ParsedCommand, io: CliIO, store: EventStore = openEventStore(command.db)): SessionService {
@@ -44,16 +45,7 @@ export async function runSessionApp(service: SessionService, io: CliIO, screen: 
       themeFor(io.env),
     );
   } finally {
-    // A screen that ended without leaving or completing (a bug, a crash in render): record the
-    // interruption so the session shows as resumable, not as held.
-    for (const session of driven) {
-      try {
-        session.interrupt('the screen closed unexpectedly');
-      } catch {
-        session.release();
-      }
-    }
-    for (const line of closing) writeLine(line.startsWith('runbook: ') ? io.stderr : io.stdout, line);
+    closeScreen(driven, closing, io);
     service.store.close();
   }
 }

@@ -16,8 +16,9 @@ import { LoadAfterFirstFrame } from '../../ui/components/LoadAfterFirstFrame.js'
 import { HomeScreen } from '../../ui/screens/HomeScreen.js';
 import { SessionFromHome } from '../../ui/screens/SessionFromHome.js';
 import { themeFor } from '../../ui/theme.js';
-import { writeLine, type CliIO } from '../io.js';
+import type { CliIO } from '../io.js';
 import type { ParsedCommand } from '../spec.js';
+import { closeScreen } from '../screen-closing.js';
 
 /** Opens the home screen on the runbooks file; resolves to the exit code the operator left with. */
 export async function run(command: ParsedCommand, io: CliIO): Promise<number> {
@@ -71,14 +72,7 @@ export async function run(command: ParsedCommand, io: CliIO): Promise<number> {
       themeFor(io.env),
     );
   } finally {
-    for (const session of driven) {
-      try {
-        session.interrupt('the screen closed unexpectedly');
-      } catch {
-        session.release();
-      }
-    }
-    for (const line of closing) writeLine(line.startsWith('runbook: ') ? io.stderr : io.stdout, line);
+    closeScreen(driven, closing, io);
     launcher?.close();
   }
 }
