@@ -2,7 +2,6 @@
  * `runbook check`: runs only the check steps of a runbook, headless and in parallel with a bound,
  * and says for each failure which alert it is and which section to open.
  */
-import { hostname, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { ConfigError } from '../errors.js';
@@ -11,6 +10,7 @@ import { findEnvironment, findRunbook } from '../runbooks/lookup.js';
 import { resolveEnvironment, type ResolvedEnvironment } from '../runbooks/environment.js';
 import type { Alert, Runbook, RunbooksFile, Step } from '../runbooks/schema.js';
 import { resolveTemplates, TemplateResolutionError, type TemplateScope } from '../runbooks/templates.js';
+import { currentOperator } from '../state/operator.js';
 import type { Failure } from '../steps/provider.js';
 import { runProvider, stepTimeoutMs, type ProviderLoader } from '../steps/run-step.js';
 
@@ -80,7 +80,7 @@ export async function runChecks(options: RunChecksOptions): Promise<CheckRun> {
   const environment = resolveEnvironment(envName, options.file.environments[envName]!, options.processEnv);
   const startedAt = now();
   const checkId = `check-${startedAt.toISOString().replace(/[-:.TZ]/g, '').slice(0, 14)}`;
-  const scope = templateScope(runbook, environment, checkId, startedAt);
+  const scope = templateScope(runbook, environment, checkId, startedAt, currentOperator(options.processEnv));
 
   const jobs = runbook.sections.flatMap((section) =>
     section.steps.filter((step) => step.kind === 'check').map((step) => ({ section: section.id, step })),
@@ -100,7 +100,7 @@ export async function runChecks(options: RunChecksOptions): Promise<CheckRun> {
   };
 }
 
-function templateScope(runbook: Runbook, environment: ResolvedEnvironment, id: string, startedAt: Date): TemplateScope {
+function templateScope(runbook: Runbook, environment: ResolvedEnvironment, id: string, startedAt: Date, operator: string): TemplateScope {
   const inputs = Object.fromEntries(
     Object.entries(runbook.inputs)
       .filter(([, input]) => input.default !== undefined)
@@ -110,16 +110,8 @@ function templateScope(runbook: Runbook, environment: ResolvedEnvironment, id: s
     inputs,
     steps: {},
     env: { ...environment } as Record<string, unknown>,
-    session: { id, env: environment.name, drill: false, operator: operatorName(), startedAt: startedAt.toISOString() },
+    session: { id, env: environment.name, drill: false, operator, startedAt: startedAt.toISOString() },
   };
-}
-
-function operatorName(): string {
-  try {
-    return `${userInfo().username}@${hostname()}`;
-  } catch {
-    return `unknown@${hostname()}`;
-  }
 }
 
 interface OneCheck {

@@ -14,6 +14,7 @@ import { resolveTemplates, TemplateResolutionError, type TemplateScope } from '.
 import { providerDefinitions, loadProvider } from '../steps/catalog.js';
 import type { ProviderDefinition } from '../steps/definition.js';
 import { parseDurationSeconds } from '../steps/params.js';
+import { defaultTimeoutMs, stepTimeoutMs } from '../steps/run-step.js';
 import type { ActionPreview, Choice, Provider, StepContext, StepResult } from '../steps/provider.js';
 import { bounded, deadline, sleep, toFailureResult } from '../steps/support/call.js';
 import { toPlainJson } from './canonical-json.js';
@@ -86,8 +87,6 @@ export interface ReconcileOutcome {
   readonly detail: string;
 }
 
-const DEFAULT_CHECK_TIMEOUT_MS = 30_000;
-const DEFAULT_ACTION_TIMEOUT_MS = 600_000;
 const DEFAULT_WAIT_INTERVAL_MS = 10_000;
 /** The first re-poll of a wait; later ones double up to the step's interval. */
 const FIRST_REPOLL_MS = 100;
@@ -279,7 +278,7 @@ export class DrivenSession {
     const definition = this.definition(stepId);
     const { provider, params } = await this.prepare(definition);
     const started = Date.now();
-    const timeoutMs = stepTimeoutMs(definition, step.kind === 'wait' ? DEFAULT_ACTION_TIMEOUT_MS : DEFAULT_CHECK_TIMEOUT_MS);
+    const timeoutMs = stepTimeoutMs(step.kind === 'wait' ? 'wait' : 'check', definition.timeout);
     let result: StepResult;
     if (step.kind === 'wait') {
       result = await this.poll(definition, provider, params, timeoutMs, options);
@@ -298,7 +297,7 @@ export class DrivenSession {
       const provider = await this.service.deps.providers(input.from.uses);
       if (!provider.choices) throw new OperatorError(`provider "${input.from.uses}" cannot list choices`);
       const params = this.resolveParams(input.from.uses, input.from.with, `steps.${stepId}.input.from.with`);
-      const choices = await this.call(stepId, stepTimeoutMs(definition, DEFAULT_CHECK_TIMEOUT_MS), options, 'choices', (context) =>
+      const choices = await this.call(stepId, stepTimeoutMs('check', definition.timeout), options, 'choices', (context) =>
         provider.choices!(params, context),
       );
       return choices;
@@ -331,7 +330,7 @@ export class DrivenSession {
     const { provider, params } = await this.prepare(definition);
     const started = Date.now();
     const preview: ActionPreview = provider.preview
-      ? await this.call(stepId, stepTimeoutMs(definition, DEFAULT_CHECK_TIMEOUT_MS), options, 'preview', (context) => provider.preview!(params, context))
+      ? await this.call(stepId, stepTimeoutMs('check', definition.timeout), options, 'preview', (context) => provider.preview!(params, context))
       : {
           summary: `run ${definition.uses} (no dry-run available)`,
           details: Object.entries(params as Record<string, unknown>).map(([label, value]) => ({
@@ -358,7 +357,7 @@ export class DrivenSession {
     const key = idempotencyKey(this.id, stepId, step.attempt);
     this.apply({ type: 'RecordIntent', stepId, provider: definition.uses!, params: this.redactor.redact(params), idempotencyKey: key });
     const started = Date.now();
-    const result = await this.callRun(stepId, stepTimeoutMs(definition, DEFAULT_ACTION_TIMEOUT_MS), options, 'action', (context) => provider.run(params, context), key);
+    const result = await this.callRun(stepId, stepTimeoutMs('action', definition.timeout), options, 'action', (context) => provider.run(params, context), key);
     return this.apply({ type: 'RecordActionResult', stepId, result, durationMs: Date.now() - started });
   }
 
@@ -378,7 +377,7 @@ export class DrivenSession {
           detail = `${intent.provider} cannot look its effect up; check by hand whether it happened before re-running`;
         } else {
           const params = this.resolveParams(intent.provider, definition.with, `steps.${step.id}.with`);
-          const found = await this.call(step.id, stepTimeoutMs(definition, DEFAULT_CHECK_TIMEOUT_MS), options, 'reconcile', (context) =>
+          const found = await this.call(step.id, stepTimeoutMs('check', definition.timeout), options, 'reconcile', (context) =>
             provider.reconcile!(params, context), intent.idempotencyKey);
           outcome = found.found ? 'found' : 'not-found';
           detail = found.detail;
@@ -624,7 +623,7 @@ export class DrivenSession {
     for (;;) {
       polls++;
       const remaining = Math.max(1, endsAt - Date.now());
-      const result = await this.callRun(step.id, Math.min(remaining, DEFAULT_CHECK_TIMEOUT_MS), options, 'check', (context) =>
+      const result = await this.callRun(step.id, Math.min(remaining, defaultTimeoutMs.check), options, 'check', (context) =>
         provider.run(params, context),
       );
       if (result.ok || options.signal?.aborted) return result;
@@ -654,11 +653,6 @@ function runbookChanges(state: SessionState, runbooks: LoadedRunbooks | undefine
   if (runbookHash(current) === state.runbookHash) return [];
   const changes = describeRunbookChanges(state.runbook, current);
   return changes.length > 0 ? changes : ['runbook content changed'];
-}
-
-function stepTimeoutMs(step: Step, fallbackMs: number): number {
-  const seconds = step.timeout ? parseDurationSeconds(step.timeout) : undefined;
-  return seconds === undefined ? fallbackMs : seconds * 1000;
 }
 
 function capStrings(value: unknown): unknown {
