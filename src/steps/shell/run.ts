@@ -9,6 +9,7 @@ import { failureResult, ProviderFailure, toFailureResult } from '../support/call
 import type { ShellRunParams } from './definitions.js';
 import { formatArgv, formatEnv, resolveProgram } from './display.js';
 import { checkOutput, combineChecks, parseJson } from './expect.js';
+import { leftoverSentence, observedLeftovers, survivorFailure } from './leftovers.js';
 import { runProcess, type ProcessResult } from './spawn.js';
 import { OUTPUT_CAP_BYTES } from './tail-buffer.js';
 
@@ -40,7 +41,8 @@ export const shellRun: Provider<ShellRunParams> = {
       { label: 'argv', value: formatArgv(params.argv, secrets) },
       { label: 'cwd', value: cwd },
       ...(params.env && Object.keys(params.env).length > 0 ? [{ label: 'env', value: formatEnv(params.env, secrets) }] : []),
-      { label: 'timeout', value: `${Math.round(context.timeoutMs / 1000)}s (then the whole process group is killed)` },
+      { label: 'timeout', value: `${Math.round(context.timeoutMs / 1000)}s (then it and every process it started are ended)` },
+      { label: 'at the end', value: 'any process it leaves running is ended (setsid or not) and reported' },
       { label: 'after a crash', value: params.reconcile ? `probe ${formatArgv(params.reconcile.argv, secrets)}` : NO_LOOKUP },
     ];
     return {
@@ -67,15 +69,26 @@ export const shellRun: Provider<ShellRunParams> = {
 
 function resultOf(params: ShellRunParams, outcome: ProcessResult, context: StepContext): StepResult {
   const program = params.argv[0]!;
+  const secrets = context.environment.secrets;
   const outputs = outputsOf(outcome);
-  if (outcome.aborted) return failureResult(abortedFailure(program, outcome, context), { outputs });
+  const left = observedLeftovers(outcome.leftovers, secrets);
+  const leftNote = left ? ` ${leftoverSentence(outcome.leftovers, secrets)}` : '';
+  if (outcome.aborted) {
+    const failure = abortedFailure(program, outcome, context);
+    return failureResult(failure, { outputs, detail: `${failure.message}.${leftNote} ${failure.advice}`, ...(left ? { observed: left } : {}) });
+  }
   const checks = combineChecks(checkOutput(params.expect, outcome));
+  const observed = left ? { output: checks.observed, ...left } : checks.observed;
+  if (outcome.leftovers.survivors.length > 0) {
+    const failure = survivorFailure(program, outcome.leftovers, secrets);
+    return failureResult(failure, { outputs, observed, expected: checks.expected });
+  }
   const seconds = (outcome.durationMs / 1000).toFixed(1);
   const truncation = truncationNote(outcome);
   const detail = checks.ok
-    ? `${program} ended with ${checks.observed} in ${seconds}s.${truncation}`
-    : `${program} did not meet the expectation: expected ${checks.failed.map((check) => check.expected).join('; ')}, observed ${checks.failed.map((check) => check.observed).join('; ')}.${tailOf(outcome.stderr)}${truncation}`;
-  return { ok: checks.ok, observed: checks.observed, expected: checks.expected, outputs, detail };
+    ? `${program} ended with ${checks.observed} in ${seconds}s.${leftNote}${truncation}`
+    : `${program} did not meet the expectation: expected ${checks.failed.map((check) => check.expected).join('; ')}, observed ${checks.failed.map((check) => check.observed).join('; ')}.${tailOf(outcome.stderr)}${leftNote}${truncation}`;
+  return { ok: checks.ok, observed, expected: checks.expected, outputs, detail };
 }
 
 function outputsOf(outcome: ProcessResult): Record<string, unknown> {
@@ -93,11 +106,11 @@ function abortedFailure(program: string, outcome: ProcessResult, context: StepCo
   if (outcome.aborted === 'timeout') {
     return new ProviderFailure(
       'timeout',
-      `${program} did not finish within ${Math.round(context.timeoutMs / 1000)}s and its process group was killed`,
+      `${program} did not finish within ${Math.round(context.timeoutMs / 1000)}s and was ended with every process it started`,
       'find out why it hangs (its output is kept), or raise the step\'s timeout',
     );
   }
-  return new ProviderFailure('cancelled', `${program} was cancelled and its process group was killed`, 'check what it had done before re-running the step');
+  return new ProviderFailure('cancelled', `${program} was cancelled and ended with every process it started`, 'check what it had done before re-running the step');
 }
 
 function tailOf(stderr: string): string {

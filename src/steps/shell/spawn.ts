@@ -1,13 +1,15 @@
 /**
  * Runs one program from an argv list, never through a shell: every element reaches the program
  * as exactly one argument, whatever characters a template put in it. The program leads its own
- * process group, so a timeout or a cancellation stops everything it started (SIGTERM, then
- * SIGKILL after a grace period), not only the program itself.
+ * session and process group, and every process it starts is watched (step-processes.ts): when
+ * the program exits, times out or is cancelled, whatever it left running is ended (SIGTERM, then
+ * SIGKILL after a grace period), including children that left the group with setsid.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { statSync } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
 import { ProviderFailure } from '../support/call.js';
+import { newStepMarker, watchStepProcesses, type LeftoverReport, type StepProcesses } from './step-processes.js';
 import { OUTPUT_CAP_BYTES, TailBuffer } from './tail-buffer.js';
 
 export interface ProcessOptions {
@@ -15,7 +17,7 @@ export interface ProcessOptions {
   /** Merged over the current process environment. */
   readonly env?: Readonly<Record<string, string>>;
   readonly cwd?: string;
-  /** Aborts (timeout or cancellation) kill the whole process group. */
+  /** Aborts (timeout or cancellation) end the program and every process it started. */
   readonly signal: AbortSignal;
   /** Live output, decoded as UTF-8, as it arrives. */
   readonly onOutput?: (chunk: string, stream: 'stdout' | 'stderr') => void;
@@ -36,13 +38,15 @@ export interface ProcessResult {
   readonly stdoutTruncated: boolean;
   readonly stderrTruncated: boolean;
   readonly durationMs: number;
-  /** Set when the call was aborted and the process group killed. */
+  /** Set when the call was aborted and its processes ended. */
   readonly aborted?: 'timeout' | 'cancelled';
+  /** Processes the program left running, ended when it ended, and any that could not be. */
+  readonly leftovers: LeftoverReport;
 }
 
 const DEFAULT_KILL_GRACE_MS = 2_000;
 const DEFAULT_SETTLE_MS = 1_000;
-const GROUP_POLL_MS = 50;
+const NOTHING_LEFT: LeftoverReport = { ended: [], survivors: [], method: 'proc' };
 
 /** Runs `argv` to completion (or until aborted); rejects only when the program cannot start. */
 export function runProcess(options: ProcessOptions): Promise<ProcessResult> {
@@ -61,13 +65,15 @@ export function runProcess(options: ProcessOptions): Promise<ProcessResult> {
       resolve(emptyAborted(options.signal, started));
       return;
     }
+    const marker = newStepMarker();
     let child: ChildProcess;
     try {
       child = spawn(program, args, {
         shell: false,
+        // setsid(2): the program leads a new session and process group, apart from runbook's.
         detached: true,
         cwd: options.cwd,
-        env: { ...process.env, ...options.env },
+        env: { ...process.env, ...options.env, [marker.name]: marker.value },
         stdio: ['ignore', 'pipe', 'pipe'],
         windowsHide: true,
       });
@@ -76,12 +82,35 @@ export function runProcess(options: ProcessOptions): Promise<ProcessResult> {
       return;
     }
 
+    // Before the event loop runs again, so the program cannot have been reaped yet.
+    const processes: StepProcesses | undefined = child.pid === undefined ? undefined : watchStepProcesses(child.pid, `${marker.name}=${marker.value}`);
+    const graceMs = options.killGraceMs ?? DEFAULT_KILL_GRACE_MS;
+
     let exit: { code: number | null; signal: NodeJS.Signals | null } | undefined;
     let pipesClosed = false;
     let aborted: 'timeout' | 'cancelled' | undefined;
-    let groupKill: Promise<void> | undefined;
+    let ending: Promise<LeftoverReport> | undefined;
+    let leftovers: LeftoverReport | undefined;
     let settleTimer: NodeJS.Timeout | undefined;
     let finished = false;
+
+    /** Ends whatever still runs, once: at the timeout or cancellation, or when the program exits. */
+    const endProcesses = (): void => {
+      if (ending) return;
+      ending = processes ? processes.end({ graceMs }) : Promise.resolve(NOTHING_LEFT);
+      ending.then(
+        (report) => {
+          leftovers = report;
+          maybeFinish();
+        },
+        (error: unknown) => {
+          if (finished) return;
+          finished = true;
+          options.signal.removeEventListener('abort', onAbort);
+          reject(error);
+        },
+      );
+    };
 
     const capture = (buffer: TailBuffer, stream: 'stdout' | 'stderr') => {
       const decoder = new StringDecoder('utf8');
@@ -95,16 +124,16 @@ export function runProcess(options: ProcessOptions): Promise<ProcessResult> {
     child.stderr!.on('data', capture(stderr, 'stderr'));
 
     const onAbort = () => {
+      if (exit) return;
       aborted = abortKind(options.signal);
-      groupKill = killGroup(child, options.killGraceMs ?? DEFAULT_KILL_GRACE_MS);
-      void groupKill.then(maybeFinish);
+      endProcesses();
     };
     options.signal.addEventListener('abort', onAbort, { once: true });
 
     function maybeFinish(): void {
-      if (finished || !exit) return;
+      if (finished || !exit || !leftovers) return;
       if (!pipesClosed && !settleTimer) {
-        // A background child may keep the pipes open after the program exited: don't wait forever.
+        // A process that could not be ended may keep the pipes open: don't wait for it.
         settleTimer = setTimeout(() => {
           child.stdout?.destroy();
           child.stderr?.destroy();
@@ -113,10 +142,6 @@ export function runProcess(options: ProcessOptions): Promise<ProcessResult> {
         }, options.settleMs ?? DEFAULT_SETTLE_MS);
       }
       if (!pipesClosed) return;
-      if (aborted && groupKill) {
-        void groupKill.then(() => done());
-        return;
-      }
       done();
     }
 
@@ -134,6 +159,7 @@ export function runProcess(options: ProcessOptions): Promise<ProcessResult> {
         stderrTruncated: stderr.truncated,
         durationMs: Math.round(performance.now() - started),
         ...(aborted ? { aborted } : {}),
+        leftovers: leftovers ?? NOTHING_LEFT,
       });
     }
 
@@ -146,50 +172,14 @@ export function runProcess(options: ProcessOptions): Promise<ProcessResult> {
     });
     child.once('exit', (code, signal) => {
       exit = { code, signal };
-      maybeFinish();
+      // The step ends with its program: nothing it started may outlive it.
+      endProcesses();
     });
     child.once('close', () => {
       pipesClosed = true;
       maybeFinish();
     });
   });
-}
-
-/** SIGTERM to the group, then SIGKILL once the grace period ends unless the group is already gone. */
-function killGroup(child: ChildProcess, graceMs: number): Promise<void> {
-  const pid = child.pid;
-  if (pid === undefined) return Promise.resolve();
-  signalGroup(pid, 'SIGTERM');
-  return new Promise((resolve) => {
-    const deadline = Date.now() + graceMs;
-    const poll = setInterval(() => {
-      if (!groupExists(pid)) {
-        clearInterval(poll);
-        resolve();
-      } else if (Date.now() >= deadline) {
-        clearInterval(poll);
-        signalGroup(pid, 'SIGKILL');
-        resolve();
-      }
-    }, GROUP_POLL_MS);
-  });
-}
-
-function signalGroup(pid: number, signal: NodeJS.Signals): void {
-  try {
-    process.kill(-pid, signal);
-  } catch {
-    // ESRCH: the group is already gone.
-  }
-}
-
-function groupExists(pid: number): boolean {
-  try {
-    process.kill(-pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 function abortKind(signal: AbortSignal): 'timeout' | 'cancelled' {
@@ -207,6 +197,7 @@ function emptyAborted(signal: AbortSignal, started: number): ProcessResult {
     stderrTruncated: false,
     durationMs: Math.round(performance.now() - started),
     aborted: abortKind(signal),
+    leftovers: NOTHING_LEFT,
   };
 }
 

@@ -36,7 +36,8 @@ describe('shell.run preview', () => {
       { label: 'argv', value: `["${node}", "--eval", "console.log(1)", "two words", "\\"; rm -rf /", "token=<redacted>"]` },
       { label: 'cwd', value: dir },
       { label: 'env', value: 'PGPASSWORD=<redacted>, AWS_SECRET_ACCESS_KEY=<redacted>, API_TOKEN=<redacted>, REGION=eu-west-1, URL=postgres://u:<redacted>@h/db' },
-      { label: 'timeout', value: '600s (then the whole process group is killed)' },
+      { label: 'timeout', value: '600s (then it and every process it started are ended)' },
+      { label: 'at the end', value: 'any process it leaves running is ended (setsid or not) and reported' },
       { label: 'after a crash', value: 'shell actions cannot be looked up; check the effect by hand before re-running' },
     ]);
     expect(preview.dryRun).toEqual({ ok: true, detail: `${node} resolves to ${node}` });

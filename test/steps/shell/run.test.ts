@@ -173,7 +173,7 @@ describe('shell.run: timeout and cancellation', () => {
     const pids = JSON.parse(context.output.join('').trim()) as { child: number; grandchild: number };
     expect(result.ok).toBe(false);
     expect(result.failure?.class).toBe('timeout');
-    expect(result.detail).toContain('process group was killed');
+    expect(result.detail).toContain('was ended with every process it started');
     expect(Date.now() - started).toBeGreaterThanOrEqual(1_000);
     expect(await goneSoon(pids.child)).toBe(true);
     expect(await goneSoon(pids.grandchild)).toBe(true);
@@ -196,7 +196,7 @@ describe('shell.run: timeout and cancellation', () => {
     expect(await goneSoon(Number(context.output.join('').trim()))).toBe(true);
   });
 
-  it('does not hang when a background child keeps the output pipes open after the program exits', async () => {
+  it('ends a background child that keeps the output pipes open after the program exits, instead of waiting for it', async () => {
     const detachedSleeper = `
       const { spawn } = require('node:child_process');
       const child = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 30000)'], { stdio: 'inherit' });
@@ -205,8 +205,10 @@ describe('shell.run: timeout and cancellation', () => {
     `;
     const started = Date.now();
     const result = await shellRun.run(params({ argv: [node, '-e', detachedSleeper] }), stepContext());
+    const sleeper = Number(result.outputs.stdout);
     expect(result.ok).toBe(true);
     expect(Date.now() - started).toBeLessThan(10_000);
-    process.kill(Number(result.outputs.stdout), 'SIGKILL');
+    expect(await goneSoon(sleeper)).toBe(true);
+    expect(result.detail).toContain(`It left 1 process running, ended at the step's end: pid ${sleeper}`);
   });
 });
