@@ -69,12 +69,13 @@ export class S3Store {
     return readFileSync(join(this.directory!, bucket, `${hex(key)}.body`));
   }
 
-  put(bucket: string, key: string, body: Buffer, contentType: string): StoredObject {
+  /** Stores an object; its ETag is the body's MD5 unless given (a multipart upload's differs). */
+  put(bucket: string, key: string, body: Buffer, contentType: string, etag?: string): StoredObject {
     const objects = this.requireBucket(bucket);
     const stored: StoredObject = {
       key,
       size: body.length,
-      etag: `"${createHash('md5').update(body).digest('hex')}"`,
+      etag: etag ?? `"${createHash('md5').update(body).digest('hex')}"`,
       lastModified: new Date().toISOString(),
       contentType,
     };
@@ -118,7 +119,8 @@ export class S3Store {
   private load(directory: string): void {
     if (!existsSync(directory)) mkdirSync(directory, { recursive: true });
     for (const entry of readdirSync(directory, { withFileTypes: true })) {
-      if (!entry.isDirectory()) continue;
+      // Only bucket folders: anything else kept beside them is not a bucket.
+      if (!entry.isDirectory() || !BUCKET_NAME.test(entry.name)) continue;
       const objects = new Map<string, StoredObject>();
       for (const file of readdirSync(join(directory, entry.name))) {
         if (!file.endsWith('.json')) continue;
