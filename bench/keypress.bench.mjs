@@ -25,7 +25,7 @@ await build({
       export { screenRenderOptions } from './src/ui/run-app.tsx';
       export { parseRunbooksText } from './src/runbooks/load.ts';
       export { openEventStore } from './src/state/event-store.ts';
-      export { SessionService } from './src/state/session-service.ts';
+      export { SessionService } from './src/services/session/session-service.ts';
       export { manyStepsYaml } from './test/ui/support/many-steps.ts';
     `,
     resolveDir: root,

@@ -25,7 +25,7 @@ export { walkStep } from './test/integration/support/operator.ts';
 export { runPgBinary, chownToPostgres, freePort } from './test/support/pg-cluster.ts';
 export { loadRunbooksFile } from './src/runbooks/load.ts';
 export { openEventStore } from './src/state/event-store.ts';
-export { SessionService } from './src/state/session-service.ts';
+export { SessionService } from './src/services/session/session-service.ts';
 `;
 let scenario;
 let store;

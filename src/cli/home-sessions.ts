@@ -8,7 +8,7 @@ import { defaultLockOptions } from '../state/lock.js';
 import { openEventStore } from '../state/event-store.js';
 import { currentHost } from '../state/operator.js';
 import { listSessions } from '../state/sessions.js';
-import type { DrivenSession } from '../state/session-service.js';
+import type { DrivenSession } from '../services/session/driven-session.js';
 import type { RunbookSummary } from '../runbooks/listing-cache.js';
 import type { Runbook } from '../runbooks/schema.js';
 import { restoreTestEvidence } from '../services/evidence.js';

@@ -1,5 +1,5 @@
 /** What every screen that can drive sessions does when it closes (home, start, resume). */
-import type { DrivenSession } from '../state/session-service.js';
+import type { DrivenSession } from '../services/session/driven-session.js';
 import { writeLine, type CliIO } from './io.js';
 
 /**

@@ -6,7 +6,8 @@
 import type { ReactNode } from 'react';
 import type { ExitCode } from '../exit-codes.js';
 import { openEventStore, type EventStore } from '../state/event-store.js';
-import { SessionService, type DrivenSession } from '../state/session-service.js';
+import { SessionService } from '../services/session/session-service.js';
+import { type DrivenSession } from '../services/session/driven-session.js';
 import { runApp, type TerminalStreams } from '../ui/run-app.js';
 import type { LaunchedSession } from '../ui/hooks/use-session-launch.js';
 import { themeFor } from '../ui/theme.js';

@@ -1,6 +1,7 @@
 /**
  * `runbook check`: runs only the check steps of a runbook, headless and in parallel with a bound,
- * and says for each failure which alert it is and which section to open.
+ * through the same step runner as a session, and says for each failure which alert it is and
+ * which section to open. Every outcome is redacted like the log before anyone prints it.
  */
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
@@ -9,10 +10,12 @@ import { notApplicableReason } from '../runbooks/applicability.js';
 import { findEnvironment, findRunbook } from '../runbooks/lookup.js';
 import { resolveEnvironment, type ResolvedEnvironment } from '../runbooks/environment.js';
 import type { Alert, Runbook, RunbooksFile, Step } from '../runbooks/schema.js';
-import { resolveTemplates, TemplateResolutionError, type TemplateScope } from '../runbooks/templates.js';
+import type { TemplateScope } from '../runbooks/templates.js';
 import { currentOperator } from '../state/operator.js';
+import { Redactor } from '../state/redact.js';
 import type { Failure } from '../steps/provider.js';
-import { runProvider, stepTimeoutMs, type ProviderLoader } from '../steps/run-step.js';
+import { InvalidParametersError, StepNotReadyError, StepRunner, type ProviderLoader } from './step-runner.js';
+import { buildTemplateScope } from './template-scope.js';
 
 export type CheckStatus = 'passed' | 'failed' | 'skipped';
 
@@ -80,13 +83,23 @@ export async function runChecks(options: RunChecksOptions): Promise<CheckRun> {
   const environment = resolveEnvironment(envName, options.file.environments[envName]!, options.processEnv);
   const startedAt = now();
   const checkId = `check-${startedAt.toISOString().replace(/[-:.TZ]/g, '').slice(0, 14)}`;
-  const scope = templateScope(runbook, environment, checkId, startedAt, currentOperator(options.processEnv));
+  const scope = buildTemplateScope({
+    runbook,
+    inputs: {},
+    steps: {},
+    environment,
+    session: { id: checkId, incident: null, operator: currentOperator(options.processEnv), drill: false, startedAt: startedAt.toISOString() },
+  });
+  const runner = new StepRunner(
+    { sessionId: checkId, environment, artifactsDir: options.artifactsDir ?? join(tmpdir(), 'runbook-check'), redactor: new Redactor(environment.secrets) },
+    { ...(options.load ? { load: options.load } : {}), now },
+  );
 
   const jobs = runbook.sections.flatMap((section) =>
     section.steps.filter((step) => step.kind === 'check').map((step) => ({ section: section.id, step })),
   );
   const outcomes = await mapBounded(jobs, options.concurrency ?? 4, ({ section, step }) =>
-    runOne({ options, runbook, section, step, environment, scope, checkId, now }),
+    runOne({ options, runbook, section, step, environment, scope, runner, checkId, now }),
   );
   return {
     runbook: runbook.id,
@@ -100,20 +113,6 @@ export async function runChecks(options: RunChecksOptions): Promise<CheckRun> {
   };
 }
 
-function templateScope(runbook: Runbook, environment: ResolvedEnvironment, id: string, startedAt: Date, operator: string): TemplateScope {
-  const inputs = Object.fromEntries(
-    Object.entries(runbook.inputs)
-      .filter(([, input]) => input.default !== undefined)
-      .map(([name, input]) => [name, input.default]),
-  );
-  return {
-    inputs,
-    steps: {},
-    env: { ...environment } as Record<string, unknown>,
-    session: { id, env: environment.name, drill: false, operator, startedAt: startedAt.toISOString() },
-  };
-}
-
 interface OneCheck {
   readonly options: RunChecksOptions;
   readonly runbook: Runbook;
@@ -121,6 +120,7 @@ interface OneCheck {
   readonly step: Step;
   readonly environment: ResolvedEnvironment;
   readonly scope: TemplateScope;
+  readonly runner: StepRunner;
   readonly checkId: string;
   readonly now: () => Date;
 }
@@ -140,31 +140,20 @@ async function runOne(job: OneCheck): Promise<CheckOutcome> {
   });
   const notApplicable = notApplicableReason(step, job.environment, job.environment.name);
   if (notApplicable) return skipped(notApplicable);
-  let params: unknown;
+  const call = { step, scope: job.scope, idempotencyKey: `${job.checkId}-${step.id}`, ...(job.options.signal ? { signal: job.options.signal } : {}) };
+  let result;
   try {
-    params = resolveTemplates(step.with ?? {}, job.scope, 'with');
+    result = await job.runner.check(call);
   } catch (error) {
-    if (error instanceof TemplateResolutionError) {
+    if (error instanceof StepNotReadyError) {
       return skipped(`needs a value only a guided session has (${error.template}); run it with "runbook start ${runbook.id}"`);
     }
-    throw error;
+    if (error instanceof InvalidParametersError) {
+      result = { ok: false, outputs: {}, detail: error.message, failure: { class: 'invalid-input' as const, advice: 'fix the value (or the template that produced it) and re-run' }, durationMs: 0 };
+    } else {
+      throw error;
+    }
   }
-  const result = await runProvider({
-    uses: step.uses ?? '',
-    params,
-    timeoutMs: stepTimeoutMs('check', step.timeout),
-    ...(job.options.signal ? { signal: job.options.signal } : {}),
-    ...(job.options.load ? { load: job.options.load } : {}),
-    context: {
-      sessionId: job.checkId,
-      stepId: step.id,
-      envName: job.environment.name,
-      environment: job.environment,
-      idempotencyKey: `${job.checkId}-${step.id}`,
-      artifactsDir: job.options.artifactsDir ?? join(tmpdir(), 'runbook-check'),
-      now: job.now,
-    },
-  });
   const failed = !result.ok;
   const alert = failed && step.alert ? job.options.file.alerts.find((candidate) => candidate.id === step.alert) : undefined;
   return {

@@ -1,15 +1,15 @@
 /**
  * The command layer: given the folded state and a command, the events to append or a typed
  * refusal. Pure, so every rule is testable as given-events / when-command / then-events.
- * Providers run outside (src/state/session-service.ts); their results arrive here as commands.
+ * Providers run outside (the session service runs them); their results arrive here as commands.
  */
 import { notApplicableReason } from '../runbooks/applicability.js';
 import type { Environment, Runbook } from '../runbooks/schema.js';
-import type { ActionPreview, Reconciliation, StepResult } from '../steps/provider.js';
 import { canonicalJson } from './canonical-json.js';
 import { newEvent, type EventData, type NewEvent } from './events.js';
 import { drillResult } from './drill-result.js';
 import type { SessionState, StepState } from './session-state.js';
+import type { RecordedPreview, RecordedReconciliation, RecordedResult } from './step-outcome.js';
 
 export type Command =
   | {
@@ -19,13 +19,13 @@ export type Command =
       readonly environment: Environment;
     }
   | { readonly type: 'OpenStep'; readonly stepId: string }
-  | { readonly type: 'RecordCheck'; readonly stepId: string; readonly result: StepResult; readonly params: unknown; readonly durationMs: number }
+  | { readonly type: 'RecordCheck'; readonly stepId: string; readonly result: RecordedResult; readonly params: unknown; readonly durationMs: number }
   | { readonly type: 'ProvideInput'; readonly stepId: string | null; readonly name: string | null; readonly value: unknown; readonly label?: string | null }
-  | { readonly type: 'RecordPreview'; readonly stepId: string; readonly params: unknown; readonly preview: ActionPreview; readonly durationMs: number }
+  | { readonly type: 'RecordPreview'; readonly stepId: string; readonly params: unknown; readonly preview: RecordedPreview; readonly durationMs: number }
   | { readonly type: 'ConfirmAction'; readonly stepId: string; readonly typed: string }
   | { readonly type: 'RecordIntent'; readonly stepId: string; readonly provider: string; readonly params: unknown; readonly idempotencyKey: string }
-  | { readonly type: 'RecordActionResult'; readonly stepId: string; readonly result: StepResult; readonly durationMs: number }
-  | { readonly type: 'RecordReconciliation'; readonly stepId: string; readonly outcome: EventData<'ActionReconciled'>['outcome']; readonly reconciliation: Reconciliation }
+  | { readonly type: 'RecordActionResult'; readonly stepId: string; readonly result: RecordedResult; readonly durationMs: number }
+  | { readonly type: 'RecordReconciliation'; readonly stepId: string; readonly outcome: EventData<'ActionReconciled'>['outcome']; readonly reconciliation: RecordedReconciliation }
   | {
       readonly type: 'CompleteStep';
       readonly stepId: string;
@@ -109,11 +109,14 @@ export function decide(state: SessionState, command: Command): Decision {
 function decideStart(state: SessionState, command: Extract<Command, { type: 'StartSession' }>): Decision {
   if (state.status !== 'new') return refuse('already-started', `session ${state.id} already started`);
   const { started, environment } = command;
-  if (environment.protected && started.drill) {
-    return refuse('drill-on-protected', `drills are refused on protected environment "${started.env}"; run the drill against staging or the sandbox`);
-  }
+  const drill = started.drill ? drillRefusal(started.env, environment) : null;
+  if (drill) return { ok: false, refusal: drill };
   if (environment.protected && !started.incident?.trim()) {
     return refuse('incident-required', `environment "${started.env}" is protected: give the incident reference with --incident REF`);
+  }
+  for (const name of Object.keys(started.inputs)) {
+    const unknown = unknownInputRefusal(started.runbook as Runbook, name);
+    if (unknown) return { ok: false, refusal: unknown };
   }
   const runbook = started.runbook as Runbook;
   const events: NewEvent[] = [newEvent('SessionStarted', null, started)];
@@ -127,11 +130,23 @@ function decideStart(state: SessionState, command: Extract<Command, { type: 'Sta
   return accept(...events);
 }
 
+/** Drills practise; they never run against a protected environment. Null when the drill may start. */
+export function drillRefusal(envName: string, environment: Pick<Environment, 'protected'>): Refusal | null {
+  if (!environment.protected) return null;
+  return { code: 'drill-on-protected', message: `drills are refused on protected environment "${envName}"; run the drill against staging or the sandbox` };
+}
+
+/** A value for an input the runbook does not declare is refused, naming the inputs it has. Null when declared. */
+export function unknownInputRefusal(runbook: Pick<Runbook, 'id' | 'inputs'>, name: string): Refusal | null {
+  if (runbook.inputs?.[name]) return null;
+  const declared = Object.keys(runbook.inputs ?? {});
+  return { code: 'unknown-input', message: `runbook "${runbook.id}" has no input "${name}"; inputs: ${declared.join(', ') || 'none'}` };
+}
+
 function decideRunbookInput(state: SessionState, command: Extract<Command, { type: 'ProvideInput' }>): Decision {
-  const name = command.name;
-  if (name === null || !state.runbook?.inputs?.[name]) {
-    return refuse('unknown-input', `runbook "${state.runbook?.id}" has no input "${name}"`);
-  }
+  const name = command.name ?? '';
+  const unknown = state.runbook ? unknownInputRefusal(state.runbook, name) : null;
+  if (unknown) return { ok: false, refusal: unknown };
   const secret = state.secretInputs.includes(name);
   return accept(
     newEvent('InputProvided', null, { name, value: secret ? '[redacted]' : command.value, label: null, secret }),
@@ -214,7 +229,7 @@ function decideStepCommand(state: SessionState, command: StepCommand): Decision 
       if (step.kind !== 'action') return wrongKind(step, 'confirmed');
       if (step.status === 'in-flight') return inFlight(stepId);
       if (!step.preview) return refuse('preview-required', `preview step "${stepId}" before confirming it`);
-      const required = requiredConfirmation(state, step);
+      const required = step.requiredConfirmation;
       if (required !== null && command.typed.trim() !== required) {
         return refuse('confirmation-mismatch', `type "${required}" exactly to confirm step "${stepId}"`);
       }
@@ -330,18 +345,6 @@ function decideCompleteSession(state: SessionState, command: Extract<Command, { 
     };
   }
   return accept(newEvent('SessionCompleted', null, { drill }));
-}
-
-/**
- * What the operator must type to confirm an action, or null when any answer will do: on a
- * protected environment its `confirm` value (else its name), then the preview's own value (a row
- * count) when it asks for one, separated by a space.
- */
-export function requiredConfirmation(state: SessionState, step: StepState): string | null {
-  const parts: string[] = [];
-  if (state.protected) parts.push(String(state.environment.confirm ?? state.env));
-  if (step.preview?.confirmValue) parts.push(step.preview.confirmValue);
-  return parts.length > 0 ? parts.join(' ') : null;
 }
 
 function findDefinition(state: SessionState, stepId: string) {

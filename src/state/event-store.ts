@@ -53,6 +53,8 @@ export interface AppendOptions {
    * names the current step, and is kept as a snapshot when one is due (see snapshots.ts).
    */
   readonly fold?: (stored: readonly SessionEvent[]) => SessionState;
+  /** Runs first inside the append's transaction; throwing refuses the append (the driver's lock is checked here). */
+  readonly guard?: () => void;
 }
 
 /** An events row as `.raw()` returns it, in the order of EVENT_COLUMNS. */
@@ -131,6 +133,7 @@ export class EventStore {
     if (events.length === 0) return [];
     let folded: SessionState | undefined;
     const run = this.db.transaction((): SessionEvent[] => {
+      options.guard?.();
       const head = this.selectHead.get(sessionId) as { last_seq: number; last_hash: string } | undefined;
       const lastSeq = head?.last_seq ?? 0;
       if (lastSeq !== options.expectedLastSeq) throw new ConcurrentAppendError(sessionId, options.expectedLastSeq, lastSeq);

@@ -40,6 +40,21 @@ export class SessionLockedError extends OperatorError {
   }
 }
 
+/** This process drove the session, but another took it over (its heartbeat had gone stale). */
+export class SessionTakenOverError extends OperatorError {
+  constructor(
+    sessionId: string,
+    readonly holder: LockHolder | undefined,
+  ) {
+    super(
+      holder
+        ? `session ${sessionId} was taken over by pid ${holder.pid} on host ${holder.host} at ${holder.since}; this process no longer drives it and wrote nothing more; continue there`
+        : `session ${sessionId} is no longer held by this process (its lock was released elsewhere); reopen it with "runbook resume ${sessionId}"`,
+    );
+    this.name = 'SessionTakenOverError';
+  }
+}
+
 /** True when a process with `pid` exists (EPERM: it exists but belongs to someone else). */
 export function processAlive(pid: number): boolean {
   try {
@@ -81,6 +96,8 @@ export function lockHolder(store: EventStore, sessionId: string): LockHolder | u
 export class SessionLock {
   private timer: NodeJS.Timeout | undefined;
   private released = false;
+  private lostTo: LockHolder | undefined | null = null;
+  private readonly lostListeners = new Set<(error: SessionTakenOverError) => void>();
 
   constructor(
     private readonly store: EventStore,
@@ -94,18 +111,58 @@ export class SessionLock {
     this.timer.unref();
   }
 
-  /** Refreshes the heartbeat; false when the lock is no longer ours. */
+  /**
+   * Refreshes the heartbeat; false when the lock is no longer ours, and then tells the listeners
+   * who holds the session now. A process paused past the bound learns it here, one heartbeat
+   * after it runs again.
+   */
   heartbeat(): boolean {
     if (this.released || !this.store.db.open) return false;
+    if (this.lostTo !== null) return false;
+    let held: boolean;
     try {
       const result = this.store.db
         .prepare('UPDATE locks SET heartbeat_at = ? WHERE session_id = ? AND token = ?')
         .run(this.options.now().toISOString(), this.sessionId, this.token);
-      return result.changes === 1;
+      held = result.changes === 1;
     } catch {
       // A busy database delays one heartbeat; the bound allows for many.
       return true;
     }
+    if (!held) this.markLost();
+    return held;
+  }
+
+  /** Throws SessionTakenOverError unless this process still holds the lock; appends run it inside their transaction. */
+  assertHeld(): void {
+    if (this.lostTo !== null) throw new SessionTakenOverError(this.sessionId, this.lostTo);
+    const row = this.store.db.prepare('SELECT token FROM locks WHERE session_id = ?').get(this.sessionId) as { token: string } | undefined;
+    if (row?.token !== this.token) {
+      this.markLost();
+      throw new SessionTakenOverError(this.sessionId, this.lostTo ?? undefined);
+    }
+  }
+
+  /** The error saying who took the session over, once this process has lost it (else null). */
+  get lost(): SessionTakenOverError | null {
+    return this.lostTo === null ? null : new SessionTakenOverError(this.sessionId, this.lostTo);
+  }
+
+  /** Calls `listener` once when the lock is found lost; returns the unsubscribe. */
+  onLost(listener: (error: SessionTakenOverError) => void): () => void {
+    this.lostListeners.add(listener);
+    return () => this.lostListeners.delete(listener);
+  }
+
+  private markLost(): void {
+    if (this.lostTo !== null) return;
+    this.lostTo = lockHolder(this.store, this.sessionId);
+    if (this.timer) clearInterval(this.timer);
+    const error = new SessionTakenOverError(this.sessionId, this.lostTo);
+    // Deferred: assertHeld runs inside an append's transaction, and listeners may read the store.
+    queueMicrotask(() => {
+      for (const listener of this.lostListeners) listener(error);
+    });
   }
 
   /** Gives the session up. */
@@ -113,7 +170,7 @@ export class SessionLock {
     if (this.released) return;
     this.released = true;
     if (this.timer) clearInterval(this.timer);
-    if (this.store.db.open) {
+    if (this.store.db.open && this.lostTo === null) {
       this.store.db.prepare('DELETE FROM locks WHERE session_id = ? AND token = ?').run(this.sessionId, this.token);
     }
   }

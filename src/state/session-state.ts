@@ -5,6 +5,7 @@
  */
 import type { Runbook, Step } from '../runbooks/schema.js';
 import type { EventData, SessionEvent } from './events.js';
+import type { RecordedFailure } from './step-outcome.js';
 
 export type StepStatus =
   /** Not opened yet. */
@@ -48,6 +49,14 @@ export interface StepState {
   readonly intent: (EventData<'ActionIntended'> & { readonly at: string }) | null;
   readonly reconciliation: EventData<'ActionReconciled'> | null;
   readonly error: string | null;
+  /** The class and advice of the last failure, kept so a reopened screen can say what to do. */
+  readonly failure: RecordedFailure | null;
+  /**
+   * What the operator must type to confirm the previewed action, or null when any answer will
+   * do: on a protected environment its `confirm` value (else its name), then the preview's own
+   * value (a row count) when it asks for one, separated by a space.
+   */
+  readonly requiredConfirmation: string | null;
   readonly outputs: Readonly<Record<string, unknown>>;
   readonly input: { readonly value: unknown; readonly label: string | null; readonly secret: boolean } | null;
   readonly skipReason: string | null;
@@ -247,6 +256,7 @@ function apply(draft: Draft, event: SessionEvent): void {
       step.checkRuns = step.checkRuns + 1;
       step.outputs = outputs;
       step.error = ok ? null : detail;
+      step.failure = event.type === 'CheckFailed' && event.data.failure ? event.data.failure : null;
       return;
     }
     case 'InputProvided': {
@@ -267,6 +277,7 @@ function apply(draft: Draft, event: SessionEvent): void {
       if (!step) return;
       step.preview = { ...event.data, at: event.at };
       step.confirmation = null;
+      step.requiredConfirmation = confirmationFor(state, event.data.confirmValue);
       return;
     }
     case 'ActionConfirmed': {
@@ -281,6 +292,7 @@ function apply(draft: Draft, event: SessionEvent): void {
       step.intent = { ...event.data, at: event.at };
       step.reconciliation = null;
       step.error = null;
+      step.failure = null;
       return;
     }
     case 'ActionSucceeded': {
@@ -289,6 +301,7 @@ function apply(draft: Draft, event: SessionEvent): void {
       step.status = 'passed';
       step.outputs = event.data.outputs;
       step.error = null;
+      step.failure = null;
       return;
     }
     case 'ActionFailed': {
@@ -297,10 +310,12 @@ function apply(draft: Draft, event: SessionEvent): void {
       // A re-run after a failure is a new attempt: a new idempotency key, a fresh preview and confirmation.
       step.status = 'failed';
       step.error = event.data.error;
+      step.failure = event.data.failure;
       step.outputs = event.data.outputs;
       step.attempt = step.attempt + 1;
       step.preview = null;
       step.confirmation = null;
+      step.requiredConfirmation = null;
       return;
     }
     case 'ActionReconciled': {
@@ -421,6 +436,8 @@ function emptyStep(step: Step, sectionId: string): StepState {
     intent: null,
     reconciliation: null,
     error: null,
+    failure: null,
+    requiredConfirmation: null,
     outputs: {},
     input: null,
     skipReason: null,
@@ -447,6 +464,13 @@ function advance(state: Mutable<SessionState>, finished: string | null): void {
     if (unfinished(state.order[position]!)) next = state.order[position]!;
   }
   state.currentStepId = next ?? state.order.find(unfinished) ?? null;
+}
+
+function confirmationFor(state: SessionState, confirmValue: string | null): string | null {
+  const parts: string[] = [];
+  if (state.protected) parts.push(String(state.environment.confirm ?? state.env));
+  if (confirmValue) parts.push(confirmValue);
+  return parts.length > 0 ? parts.join(' ') : null;
 }
 
 function assertNever(value: never): never {

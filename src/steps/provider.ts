@@ -41,6 +41,8 @@ export interface StepResult {
   readonly failure?: Failure;
   /** Files written under the context's artifacts directory, relative to it. */
   readonly artifacts?: readonly string[];
+  /** Waiting longer cannot change this result (the server waited for has exited): a wait ends at once. */
+  readonly final?: boolean;
 }
 
 /** A preview of an action: every resolved value, and the dry-run result where the API has one. */

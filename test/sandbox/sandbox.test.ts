@@ -15,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { resolveEnvironment } from '../../src/runbooks/environment.js';
 import { loadRunbooksFile } from '../../src/runbooks/load.js';
 import { portInUse } from '../../src/sandbox/probes.js';
-import { runProvider } from '../../src/steps/run-step.js';
+import { runProviderOnce } from '../support/step-runner.js';
 import { freePort } from '../support/pg-cluster.js';
 
 // The SDK's Node 20 end-of-support notice is noise here (bin/runbook.ts silences it the same way).
@@ -226,21 +226,12 @@ describe('runbook sandbox', () => {
     } finally {
       await live.end();
     }
-    const context = {
-      sessionId: 'sandbox-test',
-      stepId: 'restore',
-      envName: 'sandbox',
-      environment,
-      idempotencyKey: 'sandbox-test:restore',
-      artifactsDir: dir,
-      now: () => new Date(),
-    };
-    const restored = await runProvider({ uses: 'postgres.restoreBackup', params: { into: 'restore', targetTime: target }, context, timeoutMs: 60_000 });
+    const restored = await runProviderOnce(environment, 'postgres.restoreBackup', { into: 'restore', targetTime: target }, { kind: 'action', timeoutMs: 60_000, artifactsDir: dir });
     expect(restored.detail).toContain(`the cluster started on port ${ports.restore}`);
     expect(restored.ok).toBe(true);
     let inRecovery = true;
     for (let tries = 0; inRecovery && tries < 100; tries++) {
-      const result = await runProvider({ uses: 'postgres.inRecovery', params: { database: 'restore', expect: false }, context, timeoutMs: 5_000 });
+      const result = await runProviderOnce(environment, 'postgres.inRecovery', { database: 'restore', expect: false }, { kind: 'check', timeoutMs: 5_000, artifactsDir: dir });
       inRecovery = !result.ok;
       if (inRecovery) await new Promise((resolve) => setTimeout(resolve, 100));
     }
@@ -259,16 +250,8 @@ describe('runbook sandbox', () => {
 
   test('up repairs a crashed daemon and a stopped live cluster, keeping the volumes a drill made', async () => {
     const loaded = loadRunbooksFile(file);
-    const context = {
-      sessionId: 'sandbox-test',
-      stepId: 'create-volume',
-      envName: 'sandbox',
-      environment: resolveEnvironment('sandbox', loaded.file.environments.sandbox!, {}),
-      idempotencyKey: 'sandbox-test:create-volume',
-      artifactsDir: dir,
-      now: () => new Date(),
-    };
-    const created = await runProvider({ uses: 'ec2.createVolumeFromSnapshot', params: { snapshotId: 'snap-0d47a000000000d01', instanceId: 'i-0a11ce0000000000a' }, context, timeoutMs: 30_000 });
+    const environment = resolveEnvironment('sandbox', loaded.file.environments.sandbox!, {});
+    const created = await runProviderOnce(environment, 'ec2.createVolumeFromSnapshot', { snapshotId: 'snap-0d47a000000000d01', instanceId: 'i-0a11ce0000000000a' }, { kind: 'action', timeoutMs: 30_000, artifactsDir: dir });
     expect(created.ok).toBe(true);
     expect(created.outputs.availabilityZone).toBe('us-east-1a');
     const volumeId = created.outputs.volumeId as string;
@@ -294,7 +277,7 @@ describe('runbook sandbox', () => {
     expect(repaired.out).toContain(`started the EC2 emulator on http://127.0.0.1:${ports.ec2}`);
     expect(repaired.out).not.toContain('took base backup');
     expect(repaired.out).toContain('All parts healthy.');
-    const described = await runProvider({ uses: 'ec2.describeVolume', params: { volumeId }, context, timeoutMs: 10_000 });
+    const described = await runProviderOnce(environment, 'ec2.describeVolume', { volumeId }, { kind: 'check', timeoutMs: 10_000, artifactsDir: dir });
     expect(described.outputs.snapshotId).toBe('snap-0d47a000000000d01');
   });
 

@@ -10,7 +10,7 @@ import { main } from '../../src/cli/main.js';
 import { loadRunbooksFile } from '../../src/runbooks/load.js';
 import { readCheckResults } from '../../src/state/check-results.js';
 import { openEventStore } from '../../src/state/event-store.js';
-import { SessionService } from '../../src/state/session-service.js';
+import { SessionService } from '../../src/services/session/session-service.js';
 import { fakeIO } from '../cli/support/fake-io.js';
 
 const node = JSON.stringify(process.execPath);

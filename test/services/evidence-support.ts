@@ -5,7 +5,8 @@
 import { join } from 'node:path';
 import { RunbooksFile } from '../../src/runbooks/schema.js';
 import type { EventStore } from '../../src/state/event-store.js';
-import { SessionService, type DrivenSession, type LoadedRunbooks } from '../../src/state/session-service.js';
+import { SessionService, type RunbooksSource as LoadedRunbooks } from '../../src/services/session/session-service.js';
+import { type DrivenSession } from '../../src/services/session/driven-session.js';
 import { definitions, providers } from '../state/support.js';
 
 /** A restore test: pick a point, a pre-check, the restore (RTO end), then a smoke check after it. */

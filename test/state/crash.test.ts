@@ -86,7 +86,7 @@ describe('crash safety', () => {
     const sessionId = sessionLine.slice('session '.length);
 
     const store = openEventStore(dbPath);
-    const { SessionService } = await import('../../src/state/session-service.js');
+    const { SessionService } = await import('../../src/services/session/session-service.js');
     const { definitions, providers } = await import('./support.js');
     const service = new SessionService({ store, definitions, providers: async (name) => providers[name]!, operator: 'bob@test-host', processEnv: { PGPASS: 'p' }, productVersion: 't' });
 

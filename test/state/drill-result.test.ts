@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { drillResult } from '../../src/state/drill-result.js';
 import { openEventStore, type EventStore } from '../../src/state/event-store.js';
 import { loadAuditRecord, renderExport } from '../../src/state/export/index.js';
-import type { LoadedRunbooks } from '../../src/state/session-service.js';
+import type { RunbooksSource as LoadedRunbooks } from '../../src/services/session/session-service.js';
 import { drillRunbooks, drillService, manualClock, runToRestore } from '../services/evidence-support.js';
 import { tempDir } from './support.js';
 

@@ -2,7 +2,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { CommandRefusedError } from '../../src/state/session-service.js';
+import { CommandRefusedError } from '../../src/services/session/driven-session.js';
 import { SessionLockedError } from '../../src/state/lock.js';
 import { verifyStoredSession } from '../../src/state/verify.js';
 import { foldEvents } from '../../src/state/session-state.js';

@@ -236,6 +236,6 @@ describe('snapshot encoding', () => {
     const state = foldEvents('S', generatedLog(42, 2000, { end: 'completed' }));
     const text = encodeState({ ...state, runbook: null });
     const fingerprint = createHash('sha256').update(text).digest('hex');
-    expect({ FOLD_VERSION, fingerprint }).toEqual({ FOLD_VERSION: 1, fingerprint: '0fa4b1469423d6e5c3145d370c9c49e26454338f05665a3c1127c51bf84e65a5' });
+    expect({ FOLD_VERSION, fingerprint }).toEqual({ FOLD_VERSION: 2, fingerprint: 'de8b95a6b4cac5f07423b0ae3657b3c6c2958eca01f46152b4d0c9fd0410afd5' });
   });
 });

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { cleanup, render } from 'ink-testing-library';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { parseRunbooksText } from '../../src/runbooks/load.js';
-import type { DrivenSession } from '../../src/state/session-service.js';
+import type { DrivenSession } from '../../src/services/session/driven-session.js';
 import { SessionScreen } from '../../src/ui/screens/SessionScreen.js';
 import { waitForInput, waitForText, waitForTextGone } from './support/frames.js';
 import { nodeArgv, sessionFixture, type SessionFixture } from './support/session-fixture.js';
@@ -155,7 +155,12 @@ runbooks:
     stdin.write('i');
     const full = await waitForText(lastFrame, 'Flaky restore (flaky) in full (esc or i: close)');
     expect(full).toContain('argv: ["node", "-e"');
-    expect(full).toMatch(/outputs: \{"exitCode":0/);
+    // The rest of the step scrolls inside the panel.
+    for (let press = 0; press < 10 && !/outputs: \{"exitCode":0/.test(lastFrame() ?? ''); press++) {
+      stdin.write(keys.down);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    expect(lastFrame()).toMatch(/outputs: \{"exitCode":0/);
     stdin.write(keys.escape);
     await waitForTextGone(lastFrame, 'in full (esc or i: close)');
     await waitForInput(stdin);

@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cleanup, render } from 'ink-testing-library';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { DrivenSession } from '../../src/state/session-service.js';
+import type { DrivenSession } from '../../src/services/session/driven-session.js';
 import { SessionScreen } from '../../src/ui/screens/SessionScreen.js';
 import { standardSeed, startEc2Emulator, type Ec2Emulator } from '../support/ec2.js';
 import { waitFor, waitForInput, waitForText, waitForTextGone } from './support/frames.js';

@@ -11,7 +11,7 @@ import { productVersion } from '../../product.js';
 import { listingCacheDirectory, loadFileListing, type RunbookSummary } from '../../runbooks/listing-cache.js';
 import type { HomeSessionData } from '../home-sessions.js';
 import { runApp, type TerminalStreams } from '../../ui/run-app.js';
-import type { DrivenSession } from '../../state/session-service.js';
+import type { DrivenSession } from '../../services/session/driven-session.js';
 import { LoadAfterFirstFrame } from '../../ui/components/LoadAfterFirstFrame.js';
 import { HomeScreen } from '../../ui/screens/HomeScreen.js';
 import { SessionFromHome } from '../../ui/screens/SessionFromHome.js';

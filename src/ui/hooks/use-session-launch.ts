@@ -1,7 +1,7 @@
 import { useCallback, useRef, useState } from 'react';
 import { OperatorError } from '../../errors.js';
 import type { SessionEvent } from '../../state/events.js';
-import type { DrivenSession } from '../../state/session-service.js';
+import type { DrivenSession } from '../../services/session/driven-session.js';
 
 /** A session opened for the screen, with the log as it was read. */
 export interface LaunchedSession {

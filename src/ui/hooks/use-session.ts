@@ -7,7 +7,7 @@
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { OperatorError } from '../../errors.js';
-import type { DrivenSession, ReconcileOutcome } from '../../state/session-service.js';
+import type { DrivenSession, ReconcileOutcome } from '../../services/session/driven-session.js';
 import type { SessionEvent } from '../../state/events.js';
 import { stepDefinition, type SessionState } from '../../state/session-state.js';
 import type { Choice } from '../../steps/provider.js';

@@ -1,9 +1,8 @@
 import React, { useEffect, useMemo, useState } from 'react';
 import { Box, Text, useInput } from 'ink';
 import { ExitCode } from '../../exit-codes.js';
-import { requiredConfirmation } from '../../state/decide.js';
 import type { SessionEvent } from '../../state/events.js';
-import type { DrivenSession } from '../../state/session-service.js';
+import type { DrivenSession } from '../../services/session/driven-session.js';
 import { stepDefinition, type SessionState } from '../../state/session-state.js';
 import type { KeyHint } from '../components/KeyHints.js';
 import { wrapWords } from '../format.js';
@@ -122,7 +121,7 @@ export function SessionScreen({ session, history, onExit }: SessionScreenProps) 
       case 'action':
         if (status === 'passed') commands.complete();
         else if (awaitingConfirmation(current)) {
-          if (requiredConfirmation(state, current) === null) commands.confirmAndRun('enter');
+          if (current.requiredConfirmation === null) commands.confirmAndRun('enter');
           else setPromptDismissed(false);
         } else if (status === 'failed') setMode({ kind: 'prompt', purpose: 'override', stepId: current.id });
         else if (status === 'open') commands.preview();
@@ -318,7 +317,7 @@ function autoPromptFor(
   if (current.kind === 'input' && !current.input && definition?.input && definition.input.type !== 'choice' && current.status === 'open' && !changing) {
     return { kind: 'prompt', purpose: 'input', stepId: current.id };
   }
-  if (awaitingConfirmation(current) && requiredConfirmation(state, current) !== null) {
+  if (awaitingConfirmation(current) && current.requiredConfirmation !== null) {
     return { kind: 'prompt', purpose: 'confirm', stepId: current.id };
   }
   return null;
@@ -336,7 +335,7 @@ function promptProps(state: SessionState, view: SessionView, prompt: Extract<Mod
     case 'evidence':
       return { label: `Evidence for "${step?.title}" (required note):` };
     case 'confirm': {
-      const required = step ? requiredConfirmation(state, step) : null;
+      const required = step ? step.requiredConfirmation : null;
       return {
         label: `Type "${required}" to run this action on ${state.protected ? `PROTECTED ${state.env}` : state.env}:`,
         hint: 'esc: not now',

@@ -1,6 +1,5 @@
 import React from 'react';
 import { Text } from 'ink';
-import { requiredConfirmation } from '../../state/decide.js';
 import { wrapWords } from '../format.js';
 import { awaitingConfirmation } from './action-phase.js';
 import { formatElapsed, formatValue, spinner, type Line } from './lines.js';
@@ -93,7 +92,7 @@ export function actionStepLines(props: StepLinesProps): Line[] {
   if (!isCurrent) return lines;
   if (step.status === 'passed') lines.push({ key: 'next', node: <Text color={theme.accent}>enter: done, next step</Text> });
   else if (awaitingConfirmation(step)) {
-    const required = requiredConfirmation(state, step);
+    const required = step.requiredConfirmation;
     lines.push({
       key: 'next',
       node: (

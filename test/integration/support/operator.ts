@@ -7,7 +7,7 @@
  * with the step's recorded detail, as an operator would stop and read it.
  */
 import type { ActionPreview } from '../../../src/steps/provider.js';
-import type { DrivenSession, RunOptions } from '../../../src/state/session-service.js';
+import type { DrivenSession, RunOptions } from '../../../src/services/session/driven-session.js';
 
 export interface OperatorScript {
   /** Notes for manual steps, by step id (a step with a required note and none here fails the walk). */

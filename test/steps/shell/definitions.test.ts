@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { loadProvider, providerDefinitions } from '../../../src/steps/catalog.js';
-import { validateParams } from '../../../src/steps/run-step.js';
+import { resolveEnvironment } from '../../../src/runbooks/environment.js';
+import { emptyScope, providerStep, testRunner } from '../../support/step-runner.js';
+
+const environment = resolveEnvironment('test', { title: 'test', protected: false, postgres: {}, vars: {} } as never, {});
+const validateParams = (uses: string, params: unknown) => testRunner(environment).prepare(providerStep(uses, params), emptyScope(environment)).params;
 
 describe('shell and http definitions', () => {
   it('are registered with their kinds and outputs, and load their implementations', async () => {

@@ -7,7 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseRunbooksText, type LoadedRunbooks } from '../../../src/runbooks/load.js';
 import { openEventStore, type EventStore } from '../../../src/state/event-store.js';
-import { SessionService, type DrivenSession, type StartRequest } from '../../../src/state/session-service.js';
+import { SessionService, type StartRequest } from '../../../src/services/session/session-service.js';
+import { type DrivenSession } from '../../../src/services/session/driven-session.js';
 
 export interface SessionFixture {
   readonly directory: string;

@@ -1,0 +1,323 @@
+/**
+ * A session this process drives. Each method is one command of the operator's: it runs what the
+ * command needs through the step runner, asks `decide` what that means, and appends the events
+ * durably; the state (and so the screen) changes only after that.
+ */
+import { join } from 'node:path';
+import { OperatorError } from '../../errors.js';
+import type { ResolvedEnvironment } from '../../runbooks/environment.js';
+import type { Step } from '../../runbooks/schema.js';
+import { resolveTemplates } from '../../runbooks/templates.js';
+import { decide, type Command, type Refusal } from '../../state/decide.js';
+import type { EventData, NewEvent, SessionEvent } from '../../state/events.js';
+import { idempotencyKey } from '../../state/idempotency.js';
+import type { SessionTakenOverError } from '../../state/lock.js';
+import { REDACTED } from '../../state/redact.js';
+import { inFlightSteps, stepDefinition, type SessionState, type StepState } from '../../state/session-state.js';
+import type { ProviderDefinition } from '../../steps/definition.js';
+import type { ActionPreview, Choice } from '../../steps/provider.js';
+import { buildTemplateScope } from '../template-scope.js';
+import { StepRunner, type CallOptions, type ProviderLoader, type StepCall } from '../step-runner.js';
+import type { SessionLog } from './session-log.js';
+import type { SessionSecrets } from './session-secrets.js';
+
+/** A command the session's rules refuse. Exit 2; the message says what to do instead. */
+export class CommandRefusedError extends OperatorError {
+  constructor(readonly refusal: Refusal) {
+    super(refusal.message);
+    this.name = 'CommandRefusedError';
+  }
+}
+
+/** Progress and live output of a running check or action, for the UI to render. */
+export type RunOptions = CallOptions;
+
+/** Outcome of reconciling one in-flight action. */
+export interface ReconcileOutcome {
+  readonly stepId: string;
+  readonly outcome: EventData<'ActionReconciled'>['outcome'];
+  readonly detail: string;
+}
+
+/** What a driven session needs from the service that opened it. */
+export interface DrivenSessionParts {
+  readonly state: SessionState;
+  readonly log: SessionLog;
+  readonly environment: ResolvedEnvironment;
+  readonly secrets: SessionSecrets;
+  readonly runbookChanges: readonly string[];
+  readonly artifactsRoot: string;
+  readonly definitions: ReadonlyMap<string, ProviderDefinition>;
+  readonly providers: ProviderLoader;
+  readonly now: () => Date;
+}
+
+/** A session this process drives (holds the lock of). Every method appends durable events. */
+export class DrivenSession {
+  /** The environment with its secrets resolved (never written anywhere). */
+  readonly environment: ResolvedEnvironment;
+  /** What changed in the runbook file since the session pinned its copy (empty when nothing). */
+  readonly runbookChanges: readonly string[];
+  private current: SessionState;
+  private readonly log: SessionLog;
+  private readonly secrets: SessionSecrets;
+  private readonly runner: StepRunner;
+  private readonly listeners = new Set<(state: SessionState, events: readonly SessionEvent[]) => void>();
+
+  constructor(parts: DrivenSessionParts) {
+    this.current = parts.state;
+    this.log = parts.log;
+    this.environment = parts.environment;
+    this.secrets = parts.secrets;
+    this.runbookChanges = parts.runbookChanges;
+    this.runner = new StepRunner(
+      { sessionId: parts.state.id, environment: parts.environment, artifactsDir: join(parts.artifactsRoot, parts.state.id), redactor: parts.secrets.redactor },
+      { definitions: parts.definitions, load: parts.providers, now: parts.now },
+    );
+  }
+
+  get id(): string {
+    return this.current.id;
+  }
+
+  /** The folded state as of the last durable event. */
+  get state(): SessionState {
+    return this.current;
+  }
+
+  /** Actions whose intent has no result: reconcile them before offering a re-run. */
+  get inFlight(): StepState[] {
+    return inFlightSteps(this.current);
+  }
+
+  /** Secret inputs that must be given again (their values are never stored, so a resume loses them). */
+  get missingSecrets(): string[] {
+    return this.current.secretInputs.filter((name) => this.current.inputs[name] === REDACTED && !this.secrets.hasInput(name));
+  }
+
+  /** Why this process may no longer write to the session (another took it over), or null while it may. */
+  get lost(): SessionTakenOverError | null {
+    return this.log.lost;
+  }
+
+  /** Calls `listener` once the session is found taken over by another process. */
+  onLost(listener: (error: SessionTakenOverError) => void): () => void {
+    return this.log.onLost(listener);
+  }
+
+  /** Calls `listener` after every durable append with the new state and the appended events. */
+  subscribe(listener: (state: SessionState, events: readonly SessionEvent[]) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  openStep(stepId: string): SessionState {
+    return this.apply({ type: 'OpenStep', stepId });
+  }
+
+  /** Runs a check (or polls a wait) and records its result. */
+  async runCheck(stepId: string, options: RunOptions = {}): Promise<SessionState> {
+    this.ensureOpen(stepId);
+    const call = this.call(stepId, options);
+    const prepared = this.runner.prepare(call.step, call.scope);
+    const result = await this.runner.check(call, prepared);
+    return this.apply({ type: 'RecordCheck', stepId, result, params: prepared.recorded, durationMs: result.durationMs });
+  }
+
+  /** Choices of an input step (fixed, or from a live list). */
+  async choices(stepId: string, options: RunOptions = {}): Promise<Choice[]> {
+    const definition = this.definition(stepId);
+    const input = definition.input;
+    if (!input) throw new OperatorError(`step "${stepId}" is not an input step`);
+    if (input.from) return this.runner.choices(this.call(stepId, options));
+    return (input.choices ?? []).map((value) => ({ value, label: value }));
+  }
+
+  /** Records a value: for an input step (stepId) or a runbook input (stepId null, name). */
+  provideInput(stepId: string | null, value: unknown, options: { readonly name?: string; readonly label?: string } = {}): SessionState {
+    if (stepId === null) {
+      const name = options.name ?? '';
+      if (this.current.secretInputs.includes(name) && typeof value === 'string') this.secrets.rememberInput(name, value);
+      return this.apply({ type: 'ProvideInput', stepId: null, name, value });
+    }
+    this.ensureOpen(stepId);
+    if (this.definition(stepId).input?.secret && typeof value === 'string') this.secrets.rememberStep(stepId, value);
+    return this.apply({ type: 'ProvideInput', stepId, name: null, value, label: options.label ?? null });
+  }
+
+  /** Shows exactly what an action will do (a dry-run where the API has one) and records it. */
+  async previewAction(stepId: string, options: RunOptions = {}): Promise<{ state: SessionState; preview: ActionPreview; confirmation: string | null }> {
+    this.ensureOpen(stepId);
+    const call = this.call(stepId, options);
+    const prepared = this.runner.prepare(call.step, call.scope);
+    const { durationMs, ...preview } = await this.runner.preview(call, prepared);
+    const state = this.apply({ type: 'RecordPreview', stepId, params: prepared.recorded, preview, durationMs });
+    return { state, preview, confirmation: state.steps[stepId]!.requiredConfirmation };
+  }
+
+  /** Records the operator's confirmation (exactly what they typed). */
+  confirmAction(stepId: string, typed: string): SessionState {
+    return this.apply({ type: 'ConfirmAction', stepId, typed });
+  }
+
+  /** Runs a previewed and confirmed action: intent (durable) → provider → result. */
+  async runAction(stepId: string, options: RunOptions = {}): Promise<SessionState> {
+    const step = this.current.steps[stepId];
+    if (!step) throw this.unknownStep(stepId);
+    const call = this.call(stepId, options);
+    const prepared = this.runner.prepare(call.step, call.scope);
+    this.apply({ type: 'RecordIntent', stepId, provider: prepared.uses, params: prepared.recorded, idempotencyKey: call.idempotencyKey });
+    const result = await this.runner.action(call, prepared);
+    return this.apply({ type: 'RecordActionResult', stepId, result, durationMs: result.durationMs });
+  }
+
+  /** Looks every in-flight action's effect up by its idempotency key and records what was found. */
+  async reconcileInFlight(options: RunOptions = {}): Promise<ReconcileOutcome[]> {
+    const outcomes: ReconcileOutcome[] = [];
+    for (const step of this.inFlight) {
+      const intent = step.intent!;
+      let outcome: ReconcileOutcome['outcome'];
+      let detail: string;
+      let outputs: Record<string, unknown> = {};
+      try {
+        const found = await this.runner.reconcile({ ...this.call(step.id, options), idempotencyKey: intent.idempotencyKey }, intent.provider);
+        if (found === null) {
+          outcome = 'unsupported';
+          detail = `${intent.provider} cannot look its effect up; check by hand whether it happened before re-running`;
+        } else {
+          outcome = found.found ? 'found' : 'not-found';
+          detail = found.detail;
+          outputs = { ...(found.outputs ?? {}) };
+        }
+      } catch (error) {
+        outcome = 'error';
+        detail = `could not look the effect up: ${(error as Error).message}; check by hand before re-running`;
+      }
+      this.apply({ type: 'RecordReconciliation', stepId: step.id, outcome, reconciliation: { found: outcome === 'found', outputs, detail } });
+      outcomes.push({ stepId: step.id, outcome, detail });
+    }
+    return outcomes;
+  }
+
+  /** Marks a step done; a failed check or action needs `overrideReason`, a required note needs `note`. */
+  completeStep(stepId: string, options: { readonly note?: string; readonly overrideReason?: string } = {}): SessionState {
+    const definition = this.definition(stepId);
+    this.ensureOpen(stepId);
+    let drill: EventData<'StepCompleted'>['drill'] = null;
+    if (this.current.drill && definition.drill) {
+      drill = {
+        restoreEnds: definition.drill.restoreEnds ?? false,
+        recoveryPoint: this.tryResolveText(definition.drill.recoveryPoint, stepId),
+        recoveryTarget: this.tryResolveText(definition.drill.recoveryTarget, stepId),
+      };
+    }
+    return this.apply({ type: 'CompleteStep', stepId, note: options.note ?? null, overrideReason: options.overrideReason ?? null, drill });
+  }
+
+  skipStep(stepId: string, reason: string): SessionState {
+    return this.apply({ type: 'SkipStep', stepId, reason });
+  }
+
+  addNote(text: string, stepId: string | null = null): SessionState {
+    return this.apply({ type: 'AddNote', stepId, text });
+  }
+
+  /** Ends the session as completed (all steps done or skipped) and gives up its lock. */
+  complete(): SessionState {
+    let recoveryPoint: string | null = null;
+    let recoveryTarget: string | null = null;
+    for (const id of this.current.order) {
+      const drill = this.current.steps[id]!.drill;
+      recoveryPoint = drill?.recoveryPoint ?? recoveryPoint;
+      recoveryTarget = drill?.recoveryTarget ?? recoveryTarget;
+    }
+    const state = this.apply({ type: 'CompleteSession', recoveryPoint, recoveryTarget });
+    this.release();
+    return state;
+  }
+
+  /** Ends the session as aborted and gives up its lock. */
+  abort(reason: string): SessionState {
+    const state = this.apply({ type: 'AbortSession', reason });
+    this.release();
+    return state;
+  }
+
+  /** Records an interruption (the operator quits for now) and gives up the lock; a session taken over elsewhere is left as it is. */
+  interrupt(reason = 'the operator left the session'): SessionState {
+    if (this.log.isClosed) return this.current;
+    const state = this.current.status === 'open' && !this.lost ? this.apply({ type: 'Interrupt', reason }) : this.current;
+    this.release();
+    return state;
+  }
+
+  /** Gives up the lock without recording anything (the next resume will see no interruption). */
+  release(): void {
+    this.log.close();
+  }
+
+  /** Decides a command or throws its refusal. */
+  decideOrThrow(command: Command): NewEvent[] {
+    const decision = decide(this.current, command);
+    if (!decision.ok) throw new CommandRefusedError(decision.refusal);
+    return decision.events;
+  }
+
+  /** Appends events durably (redacted), folds them in and tells listeners. */
+  appendEvents(events: readonly NewEvent[]): SessionState {
+    const { state, stored } = this.log.append(this.current, events);
+    this.current = state;
+    for (const listener of this.listeners) listener(state, stored);
+    return state;
+  }
+
+  private apply(command: Command): SessionState {
+    return this.appendEvents(this.decideOrThrow(command));
+  }
+
+  private ensureOpen(stepId: string): StepState {
+    const step = this.current.steps[stepId];
+    if (!step) throw this.unknownStep(stepId);
+    if (step.status === 'pending') this.openStep(stepId);
+    return this.current.steps[stepId]!;
+  }
+
+  private definition(stepId: string): Step {
+    const step = stepDefinition(this.current, stepId);
+    if (!step) throw this.unknownStep(stepId);
+    return step;
+  }
+
+  private unknownStep(stepId: string): CommandRefusedError {
+    return new CommandRefusedError({ code: 'unknown-step', message: `runbook "${this.current.runbook?.id}" has no step "${stepId}"` });
+  }
+
+  /** One call of a step: its definition, the scope as of now, and this attempt's idempotency key. */
+  private call(stepId: string, options: RunOptions): StepCall {
+    const step = this.definition(stepId);
+    const attempt = this.current.steps[stepId]?.attempt ?? 1;
+    return { ...options, step, scope: this.scope(), idempotencyKey: idempotencyKey(this.id, stepId, attempt) };
+  }
+
+  private tryResolveText(template: string | undefined, stepId: string): string | null {
+    if (!template) return null;
+    try {
+      const value = resolveTemplates(template, this.scope(), `steps.${stepId}.drill`);
+      return typeof value === 'string' ? value : JSON.stringify(value);
+    } catch {
+      return null;
+    }
+  }
+
+  private scope() {
+    const state = this.current;
+    return buildTemplateScope({
+      runbook: state.runbook,
+      inputs: state.inputs,
+      steps: state.steps,
+      environment: this.environment,
+      session: { id: state.id, incident: state.incident, operator: state.operator, drill: state.drill, startedAt: state.startedAt },
+      secrets: this.secrets.values,
+    });
+  }
+}
