@@ -107,6 +107,20 @@ describe('the emulator over HTTPS', () => {
     expect(refused).toBe('UNABLE_TO_VERIFY_LEAF_SIGNATURE');
   });
 
+  it('serves one store over HTTPS and, when asked, plain HTTP beside it', async () => {
+    const both = await startS3Emulator({ tls: certificate, plainPort: 0 });
+    try {
+      expect(both.endpoint).toMatch(/^https:/);
+      expect(both.plainEndpoint).toBe(`http://127.0.0.1:${both.plainPort}`);
+      await fixtureS3Client(both.endpoint, { caFile: certificate.caFile }).send(new CreateBucketCommand({ Bucket: 'shared' }));
+      await fixtureS3Client(both.endpoint, { caFile: certificate.caFile }).send(new PutObjectCommand({ Bucket: 'shared', Key: 'k', Body: 'written over https' }));
+      const got = await fixtureS3Client(both.plainEndpoint!).send(new GetObjectCommand({ Bucket: 'shared', Key: 'k' }));
+      expect(await got.Body!.transformToString()).toBe('written over https');
+    } finally {
+      await both.close();
+    }
+  });
+
   it('still serves plain HTTP by default', async () => {
     const plain = await startS3Emulator();
     try {

@@ -5,7 +5,7 @@
  * answers 500.
  */
 import { readFileSync } from 'node:fs';
-import { listenOnLoopback } from '../loopback-server.js';
+import { listenOnLoopback, type LoopbackServer } from '../loopback-server.js';
 import { S3Controls } from './controls.js';
 import { MultipartUploads } from './multipart.js';
 import { createS3Handler } from './server.js';
@@ -29,14 +29,22 @@ export interface S3EmulatorOptions {
   readonly directory?: string;
   /** When set, requests signed with another access key id get InvalidAccessKeyId. */
   readonly requiredAccessKeyId?: string;
-  /** Serve HTTPS with this certificate; absent serves plain HTTP. */
+  /** Serve HTTPS on `port` with this certificate; absent serves plain HTTP there. */
   readonly tls?: S3EmulatorTls;
+  /**
+   * With `tls`: also serve plain HTTP on this loopback port (0 picks a free one), from the same
+   * store, for clients that are not given the CA while others (pgBackRest) insist on HTTPS.
+   */
+  readonly plainPort?: number;
 }
 
 export interface S3Emulator {
   /** `http://127.0.0.1:PORT` (`https://` with `tls`), for the client's `endpoint` (with `forcePathStyle`). */
   readonly endpoint: string;
   readonly port: number;
+  /** With `tls` and `plainPort`: `http://127.0.0.1:PORT`, the same store over plain HTTP. */
+  readonly plainEndpoint?: string;
+  readonly plainPort?: number;
   readonly store: S3Store;
   readonly uploads: MultipartUploads;
   readonly controls: S3Controls;
@@ -49,7 +57,38 @@ export async function startS3Emulator(options: S3EmulatorOptions = {}): Promise<
   const uploads = new MultipartUploads();
   const controls = new S3Controls();
   controls.requiredAccessKeyId = options.requiredAccessKeyId;
-  const tls = options.tls ? { cert: readFileSync(options.tls.certFile), key: readFileSync(options.tls.keyFile) } : undefined;
-  const server = await listenOnLoopback(createS3Handler({ store, uploads, controls }), options.port, { tls });
-  return { ...server, store, uploads, controls };
+  const handler = createS3Handler({ store, uploads, controls });
+  if (!options.tls) {
+    const server = await listenOnLoopback(handler, options.port);
+    return { ...server, store, uploads, controls };
+  }
+  const tls = { cert: readPem(options.tls.certFile), key: readPem(options.tls.keyFile) };
+  const secure = await listenOnLoopback(handler, options.port, { tls });
+  let plain: LoopbackServer | undefined;
+  try {
+    if (options.plainPort !== undefined) plain = await listenOnLoopback(handler, options.plainPort);
+  } catch (error) {
+    await secure.close();
+    throw error;
+  }
+  return {
+    endpoint: secure.endpoint,
+    port: secure.port,
+    plainEndpoint: plain?.endpoint,
+    plainPort: plain?.port,
+    store,
+    uploads,
+    controls,
+    close: async () => {
+      await Promise.all([secure.close(), plain?.close()]);
+    },
+  };
+}
+
+function readPem(path: string): Buffer {
+  try {
+    return readFileSync(path);
+  } catch (error) {
+    throw new Error(`the S3 emulator cannot read its TLS certificate file ${path}: ${(error as Error).message}`);
+  }
 }

@@ -25,7 +25,7 @@ function unescapeXml(value: string): string {
   });
 }
 
-/** The text of each `<element>` directly in `xml` (namespaces and attributes ignored), unescaped. */
+/** The inner XML of each `<element>` in `xml` (namespace prefixes and attributes ignored), as written. */
 export function elementTexts(xml: string, element: string): string[] {
   const pattern = new RegExp(`<(?:[\\w-]+:)?${element}(?:\\s[^>]*)?>([\\s\\S]*?)</(?:[\\w-]+:)?${element}>`, 'g');
   return [...xml.matchAll(pattern)].map((match) => match[1]!);
@@ -39,7 +39,7 @@ export function elementText(xml: string, element: string): string | undefined {
 
 /** Reads a request body as XML whose root is `root`, or answers MalformedXML as S3 does. */
 export function requireRoot(body: Buffer, root: string): string {
-  const text = body.toString('utf8');
-  if (elementTexts(text, root).length !== 1) throw new S3Error('MalformedXML', `The XML you provided was not well-formed or did not validate against our published schema (expected one <${root}>).`, 400);
-  return elementTexts(text, root)[0]!;
+  const found = elementTexts(body.toString('utf8'), root);
+  if (found.length !== 1) throw new S3Error('MalformedXML', `The XML you provided was not well-formed or did not validate against our published schema (expected one <${root}>).`, 400);
+  return found[0]!;
 }
