@@ -57,7 +57,8 @@ function runOpenssl(openssl: string, args: readonly string[], cwd: string): Prom
 
 /**
  * Makes a fresh CA and server certificate in `directory` (created if missing), replacing any
- * there. The files appear together: they are issued in a temporary folder and moved into place.
+ * there. A failed run leaves no half-made files: they are issued in a temporary folder and only
+ * then moved into place.
  */
 export async function createLoopbackCertificate(directory: string, options: LoopbackCertificateOptions = {}): Promise<LoopbackCertificateFiles> {
   const openssl = options.openssl ?? 'openssl';
