@@ -12,6 +12,8 @@ export interface CliIO {
 /** The real process's IO. */
 export function processIO(): CliIO {
   const stdin = process.stdin as NodeJS.ReadStream;
+  handleOutputErrors(process.stdout, 'standard output');
+  handleOutputErrors(process.stderr, 'standard error');
   return {
     stdout: process.stdout,
     stderr: process.stderr,
@@ -24,4 +26,19 @@ export function processIO(): CliIO {
 
 export function writeLine(stream: NodeJS.WritableStream, line = ''): void {
   stream.write(`${line}\n`);
+}
+
+/**
+ * A reader that stops early (`runbook export S | head`) closes the pipe: writes then fail with
+ * EPIPE, which an unhandled stream error turns into a stack trace. That is the reader's choice,
+ * not a failure: later output is dropped and the command ends with its own exit code. Any other
+ * write error (a full disk behind `>`) is said in one line on stderr instead of a stack trace.
+ */
+function handleOutputErrors(stream: NodeJS.WritableStream, name: string): void {
+  let reported = false;
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE' || error.code === 'ERR_STREAM_DESTROYED' || reported) return;
+    reported = true;
+    if (stream !== process.stderr) process.stderr.write(`runbook: cannot write to ${name}: ${error.code ?? error.message}\n`);
+  });
 }

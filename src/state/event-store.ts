@@ -92,19 +92,28 @@ export class EventStore {
   /** Snapshots of folded states: a cache for resume, never read by export or verify. */
   readonly snapshots: SnapshotTable;
 
-  constructor(readonly path: string) {
-    prepareFile(path);
-    try {
-      this.db = new Database(path);
-      this.db.pragma('busy_timeout = 10000');
-      this.db.pragma('journal_mode = WAL');
-      // FULL in WAL mode fsyncs the WAL on every commit: an acknowledged append survives power loss.
-      this.db.pragma('synchronous = FULL');
-      this.db.pragma('foreign_keys = ON');
-    } catch (error) {
-      throw new OperatorError(`cannot open the session database ${path}: ${(error as Error).message}; check the path and its permissions (--db or RUNBOOK_DB)`);
+  /** True when opened only to read (open-store.ts): appending is then a bug. */
+  readonly readOnly: boolean;
+
+  /** `readOnlyDb`: a connection already open for reading, which must be neither created, tuned nor migrated. */
+  constructor(readonly path: string, readOnlyDb?: Database.Database) {
+    this.readOnly = readOnlyDb !== undefined;
+    if (readOnlyDb) {
+      this.db = readOnlyDb;
+    } else {
+      prepareFile(path);
+      try {
+        this.db = new Database(path);
+        this.db.pragma('busy_timeout = 10000');
+        this.db.pragma('journal_mode = WAL');
+        // FULL in WAL mode fsyncs the WAL on every commit: an acknowledged append survives power loss.
+        this.db.pragma('synchronous = FULL');
+        this.db.pragma('foreign_keys = ON');
+      } catch (error) {
+        throw new OperatorError(`cannot open the session database ${path}: ${(error as Error).message}; check the path and its permissions (--db or RUNBOOK_DB)`);
+      }
+      migrate(this.db);
     }
-    migrate(this.db);
     this.insertEvent = this.db.prepare(
       'INSERT INTO events (session_id, seq, at, type, step_id, data, actor, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
     );
@@ -130,6 +139,7 @@ export class EventStore {
    * Refuses when another writer appended since `expectedLastSeq` (two writers never both get seq N).
    */
   append(sessionId: string, events: readonly NewEvent[], options: AppendOptions): SessionEvent[] {
+    if (this.readOnly) throw new Error(`append to session ${sessionId} through a store opened read-only`);
     if (events.length === 0) return [];
     let folded: SessionState | undefined;
     const run = this.db.transaction((): SessionEvent[] => {

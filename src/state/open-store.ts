@@ -1,7 +1,8 @@
 /** Opening the session database for the read-side commands, which never create one. */
 import { existsSync } from 'node:fs';
 import { OperatorError } from '../errors.js';
-import { openEventStore, type EventStore } from './event-store.js';
+import { EventStore, openEventStore } from './event-store.js';
+import { openReadOnlyDatabase } from './read-only-database.js';
 
 /** The existing database at `path`, or undefined when there is none yet. */
 export function openExistingStore(path: string): EventStore | undefined {
@@ -11,6 +12,30 @@ export function openExistingStore(path: string): EventStore | undefined {
 /** The existing database at `path`; an OperatorError naming the path when there is none. */
 export function requireStore(path: string): EventStore {
   const store = openExistingStore(path);
-  if (!store) throw new OperatorError(`no session database at ${path}; start a session first, or point --db / RUNBOOK_DB at the right file`);
+  if (!store) throw missingStore(path);
   return store;
+}
+
+/**
+ * The existing database at `path` opened only to read, for commands that never write
+ * (sessions, export, verify, evidence): it works on a file or directory the user cannot write,
+ * and never creates, migrates or changes anything. `onNotice` hears of a schema older than this
+ * build (read through an upgraded copy in memory). Undefined when there is no database yet.
+ */
+export function openStoreReadOnly(path: string, onNotice?: (notice: string) => void): EventStore | undefined {
+  if (!existsSync(path)) return undefined;
+  const { db, notice } = openReadOnlyDatabase(path);
+  if (notice) onNotice?.(notice);
+  return new EventStore(path, db);
+}
+
+/** Like `openStoreReadOnly`, with an OperatorError naming the path when there is no database. */
+export function requireStoreReadOnly(path: string, onNotice?: (notice: string) => void): EventStore {
+  const store = openStoreReadOnly(path, onNotice);
+  if (!store) throw missingStore(path);
+  return store;
+}
+
+function missingStore(path: string): OperatorError {
+  return new OperatorError(`no session database at ${path}; start a session first, or point --db / RUNBOOK_DB at the right file`);
 }

@@ -3,7 +3,7 @@ import { loadRunbooksFile } from '../../runbooks/load.js';
 import { collectEvidence } from '../../services/evidence.js';
 import { formatEvidenceJson, formatEvidenceTable } from '../../services/evidence-report.js';
 import { chooseEnvironment } from '../../services/run-checks.js';
-import { openExistingStore } from '../../state/open-store.js';
+import { openStoreReadOnly } from '../../state/open-store.js';
 import type { CliIO } from '../io.js';
 import type { ParsedCommand } from '../spec.js';
 
@@ -13,7 +13,7 @@ export async function run(command: ParsedCommand, io: CliIO): Promise<number> {
   const envOption = command.options.env as string | undefined;
   const env = envOption === undefined ? undefined : chooseEnvironment(loaded.file, envOption);
   // No database yet means nothing was ever recorded: everything with a cadence is overdue.
-  const store = openExistingStore(command.db);
+  const store = openStoreReadOnly(command.db, (notice) => io.stderr.write(`runbook: ${notice}\n`));
   let report;
   try {
     report = collectEvidence({ file: loaded.file, store, now: new Date(), ...(env ? { env } : {}) });

@@ -1,5 +1,5 @@
 import { defaultLockOptions } from '../../state/lock.js';
-import { openExistingStore } from '../../state/open-store.js';
+import { openStoreReadOnly } from '../../state/open-store.js';
 import { currentHost } from '../../state/operator.js';
 import { listSessions, type SessionSummary } from '../../state/sessions.js';
 import { writeLine, type CliIO } from '../io.js';
@@ -8,7 +8,7 @@ import type { ParsedCommand } from '../spec.js';
 /** `runbook sessions [--json] [--all]`: sessions newest first, with their status. */
 export async function run(command: ParsedCommand, io: CliIO): Promise<number> {
   const all = command.options.all === true;
-  const store = openExistingStore(command.db);
+  const store = openStoreReadOnly(command.db, (notice) => io.stderr.write(`runbook: ${notice}\n`));
   let sessions: SessionSummary[] = [];
   try {
     if (store) sessions = listSessions(store, defaultLockOptions(currentHost()), { all });

@@ -1,7 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { FailedError } from '../../errors.js';
-import { requireStore } from '../../state/open-store.js';
+import { requireStoreReadOnly } from '../../state/open-store.js';
 import { resolveSessionId } from '../../state/sessions.js';
 import { verifyExportFile, verifyStoredSession, type VerifyResult } from '../../state/verify.js';
 import { writeLine, type CliIO } from '../io.js';
@@ -17,7 +17,7 @@ export async function run(command: ParsedCommand, io: CliIO): Promise<number> {
     result = verifyExportFile(path);
     source = path;
   } else {
-    const store = requireStore(command.db);
+    const store = requireStoreReadOnly(command.db, (notice) => io.stderr.write(`runbook: ${notice}\n`));
     try {
       result = verifyStoredSession(store, resolveSessionId(store, target));
     } finally {
