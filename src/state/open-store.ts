@@ -1,11 +1,11 @@
-/** Opening the session database for the read-side commands, which never create one. */
+/** Opening a session database that must already exist: to drive a session (resume), or only to read it (sessions, export, verify, evidence). */
 import { existsSync } from 'node:fs';
 import { OperatorError } from '../errors.js';
 import { EventStore, openEventStore } from './event-store.js';
 import { openReadOnlyDatabase } from './read-only-database.js';
 
 /** The existing database at `path`, or undefined when there is none yet. */
-export function openExistingStore(path: string): EventStore | undefined {
+function openExistingStore(path: string): EventStore | undefined {
   return existsSync(path) ? openEventStore(path) : undefined;
 }
 
