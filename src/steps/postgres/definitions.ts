@@ -90,6 +90,23 @@ export const restoreBackupParams = z.strictObject({
   backup: text().optional(),
 });
 
+export const backupForTargetParams = z.strictObject({
+  /** Connection name of the cluster a restore would write (its runAs runs the backup tool). */
+  into: databaseRef(),
+  targetTime: timestamp().optional(),
+  /** A backup label, as for postgres.restoreBackup. */
+  backup: text().optional(),
+});
+
+export const enableArchivingParams = z.strictObject({
+  /** The new primary: a local cluster (its dataDir is restarted with pg_ctl). */
+  database: databaseRef(),
+  /** `${{ session.drill }}`: in a drill nothing is changed (the copy must not archive into the live archive). */
+  drill: bool().default(false),
+  /** archive_command to set; default: the one the cluster's configuration already has. */
+  archiveCommand: text().optional(),
+});
+
 export const extractRowsParams = z.strictObject({
   database: databaseRef(),
   sql: text(),
@@ -123,6 +140,8 @@ export type FreezeWritesParams = z.output<typeof freezeWritesParams>;
 export type UnfreezeWritesParams = z.output<typeof unfreezeWritesParams>;
 export type SwitchWalParams = z.output<typeof switchWalParams>;
 export type RestoreBackupParams = z.output<typeof restoreBackupParams>;
+export type BackupForTargetParams = z.output<typeof backupForTargetParams>;
+export type EnableArchivingParams = z.output<typeof enableArchivingParams>;
 export type ExtractRowsParams = z.output<typeof extractRowsParams>;
 export type ReapplyRowsParams = z.output<typeof reapplyRowsParams>;
 export type ConnectionParams = z.output<typeof connectionParams>;
@@ -223,15 +242,31 @@ export const definitions: readonly ProviderDefinition[] = [
     // It changes no data, and repeating it only closes another segment: nothing to reconcile.
     mutates: false,
     params: switchWalParams,
-    outputs: ['walFile', 'lsn', 'archivedAt'],
+    outputs: ['walFile', 'lsn', 'archivedAt', 'markerCommittedAt'],
   }),
   defineProvider({
     name: 'postgres.restoreBackup',
-    summary: 'Restore a base backup into a new data directory to a point in time and start it',
+    summary: 'Restore a base backup into a new data directory to a point in time, start it and follow it until it is promoted',
     kinds: ['action'],
     mutates: true,
     params: restoreBackupParams,
-    outputs: ['dataDir', 'port', 'backupLabel', 'targetTime', 'url'],
+    outputs: ['dataDir', 'port', 'backupLabel', 'backupRepo', 'backupEndedAt', 'backupHasErrors', 'targetTime', 'url', 'lastReplayedCommitAt', 'stoppedBeforeCommitAt'],
+  }),
+  defineProvider({
+    name: 'postgres.backupForTarget',
+    summary: 'The backup a restore to the target would start from, read from the backup tool: it must have ended before the target and carry no errors',
+    kinds: ['check'],
+    mutates: false,
+    params: backupForTargetParams,
+    outputs: ['tool', 'backupLabel', 'backupRepo', 'backupEndedAt', 'backupHasErrors', 'targetTime'],
+  }),
+  defineProvider({
+    name: 'postgres.enableArchiving',
+    summary: 'Turn WAL archiving on for a new primary (restart) and wait until its first segment is archived',
+    kinds: ['action'],
+    mutates: true,
+    params: enableArchivingParams,
+    outputs: ['archiveMode', 'walFile', 'archivedAt', 'historyFiles'],
   }),
   defineProvider({
     name: 'postgres.extractRows',

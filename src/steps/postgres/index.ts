@@ -2,6 +2,7 @@
 import type { Provider } from '../provider.js';
 import { archiver } from './archiver.js';
 import { connection } from './connection.js';
+import { enableArchiving } from './enable-archiving.js';
 import { extractRows } from './extract-rows.js';
 import { freezeWrites, unfreezeWrites } from './freeze-writes.js';
 import { invalidIndexes } from './invalid-indexes.js';
@@ -11,6 +12,7 @@ import { reapplyRows } from './reapply-rows.js';
 import { recoveryPoint } from './recovery-point.js';
 import { inRecovery, readOnly } from './recovery-state.js';
 import { replicationLag } from './replication-lag.js';
+import { backupForTarget } from './restore/backup-for-target.js';
 import { restoreBackup } from './restore/restore-backup.js';
 import { switchWal } from './switch-wal.js';
 
@@ -28,6 +30,8 @@ export const providers: Readonly<Record<string, Provider<any>>> = {
   'postgres.unfreezeWrites': unfreezeWrites,
   'postgres.switchWal': switchWal,
   'postgres.restoreBackup': restoreBackup,
+  'postgres.backupForTarget': backupForTarget,
+  'postgres.enableArchiving': enableArchiving,
   'postgres.extractRows': extractRows,
   'postgres.reapplyRows': reapplyRows,
 };

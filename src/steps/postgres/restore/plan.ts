@@ -1,27 +1,40 @@
 /**
- * The plan of a restore, computed before anything is touched: which backup, which programs with
- * which argv, which files. The preview shows it; the run executes it step by step.
+ * The plan of a restore, computed before anything is touched: which backup (as the tool will
+ * choose it, read from the tool's own catalogue), which programs with which argv, which files.
+ * The preview shows it; the run executes it step by step.
  */
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { StepContext } from '../../provider.js';
 import { ProviderFailure } from '../../support/call.js';
-import { listBaseBackups, type BaseBackup } from '../../backup/base-backups.js';
 import { connectionFor, maskUrl, portOf } from '../connect.js';
 import type { RestoreBackupParams } from '../definitions.js';
+import { RESTORE_LOG } from '../server-log.js';
 import { findExecutable, isRoot, type Command } from './commands.js';
 import { copyRestoreCommand, pgTimestamp, recoveryConfLines } from './recovery-config.js';
+import { RESTORE_RECORD } from './restore-record.js';
+import { findRestoreSource, requireExecutable, type BackupChoice, type RestoreSource } from './select-backup.js';
 
 export type PlanStep =
   | { readonly kind: 'mkdir'; readonly path: string }
-  | { readonly kind: 'command'; readonly command: Command; readonly why: string }
-  | { readonly kind: 'write'; readonly path: string; readonly content: string; readonly append: boolean };
+  | {
+      readonly kind: 'command';
+      readonly command: Command;
+      readonly why: string;
+      /** This command restores the backup: its output names the backup set it restored. */
+      readonly restores?: boolean;
+      /** This command starts the server. */
+      readonly starts?: boolean;
+    }
+  | { readonly kind: 'write'; readonly path: string; readonly content: string; readonly append: boolean }
+  | { readonly kind: 'record'; readonly path: string }
+  | { readonly kind: 'follow'; readonly logFile: string };
 
 export interface RestorePlan {
   readonly tool: 'pg_basebackup' | 'pgbackrest' | 'walg';
-  readonly backupLabel: string;
-  /** Why this backup (e.g. its start time). */
-  readonly backupNote: string;
+  /** The backup the tool will restore, chosen as the tool chooses it. */
+  readonly choice: BackupChoice;
+  readonly source: RestoreSource;
   readonly dataDir: string;
   readonly port: number;
   readonly targetTime?: Date;
@@ -29,17 +42,6 @@ export interface RestorePlan {
   readonly url: string;
   readonly logFile: string;
   readonly steps: readonly PlanStep[];
-}
-
-const INSTALL_ADVICE: Record<string, string> = {
-  pgbackrest: 'install pgbackrest (apt-get install pgbackrest) on the machine running runbook, or run the restore by hand',
-  'wal-g': 'install wal-g (https://github.com/wal-g/wal-g/releases) on the machine running runbook, or run the restore by hand',
-};
-
-function requireExecutable(name: string): string {
-  const found = findExecutable(name);
-  if (!found) throw new ProviderFailure('not-found', `${name} is not installed on this machine`, INSTALL_ADVICE[name] ?? `install ${name}`);
-  return found;
 }
 
 /** Refuses a data directory that holds anything: a restore never overwrites. */
@@ -53,28 +55,15 @@ export function assertEmptyDataDir(dataDir: string): void {
   }
 }
 
-/** Chooses the base backup: the named one, else the newest that started before the target. */
-export function chooseBaseBackup(backups: readonly BaseBackup[], targetTime: Date | undefined, label: string | undefined): BaseBackup {
-  if (label !== undefined) {
-    const named = backups.find((backup) => backup.label === label);
-    if (!named) throw new ProviderFailure('not-found', `no base backup "${label}"`, `choose one of: ${backups.map((b) => b.label).join(', ') || '(none found)'}`);
-    if (targetTime && named.startTime >= targetTime) {
-      throw new ProviderFailure('invalid-input', `base backup "${label}" started at ${named.startTime.toISOString()}, after the target ${targetTime.toISOString()}`, 'choose a backup that started before the target time');
-    }
-    return named;
-  }
-  const usable = backups.find((backup) => !targetTime || backup.startTime < targetTime);
-  if (!usable) {
-    throw new ProviderFailure(
-      'not-found',
-      targetTime ? `no base backup started before ${targetTime.toISOString()}` : 'no base backup found',
-      backups.length ? `the oldest starts at ${backups[backups.length - 1]!.startTime.toISOString()}: choose a later target time` : 'check baseBackupDir in the environment\'s backup settings',
-    );
-  }
-  return usable;
+const VERBOSE_ENOUGH = /^--log-level-console=(info|detail|debug|trace)$/;
+
+/** backup.args with the console log at info at least: pgBackRest names the set it restores at info level. */
+export function withInfoLogging(args: readonly string[]): string[] {
+  const kept = args.filter((arg) => !arg.startsWith('--log-level-console=') || VERBOSE_ENOUGH.test(arg));
+  return kept.some((arg) => VERBOSE_ENOUGH.test(arg)) ? kept : [...kept, '--log-level-console=info'];
 }
 
-/** Builds the plan; throws classified failures for anything that would stop it (no backup, a non-empty data dir, missing programs). */
+/** Builds the plan; throws classified failures for anything that would stop it (no usable backup, a non-empty data dir, missing programs). */
 export async function planRestore(params: RestoreBackupParams, context: StepContext): Promise<RestorePlan> {
   const connection = connectionFor(params.into, context);
   const backup = context.environment.backup;
@@ -91,25 +80,27 @@ export async function planRestore(params: RestoreBackupParams, context: StepCont
   if (!pgCtl || !existsSync(pgCtl)) {
     throw new ProviderFailure('not-found', `pg_ctl not found${connection.binDir ? ` in ${connection.binDir}` : ' on PATH'}`, `install the PostgreSQL server (apt-get install postgresql-15) or set postgres.${params.into}.binDir`);
   }
-  const logFile = join(dataDir, 'runbook-restore.log');
+  // The binary first: "install pgbackrest" is the answer when it is missing, not a failed catalogue read.
+  if (backup.tool === 'pgbackrest') requireExecutable('pgbackrest');
+  if (backup.tool === 'walg') requireExecutable('wal-g');
+  const source = await findRestoreSource(params.into, { ...(targetTime ? { target: targetTime } : {}), ...(params.backup !== undefined ? { backup: params.backup } : {}) }, context);
+  const { choice } = source;
+
+  const logFile = join(dataDir, RESTORE_LOG);
   const note = `added by runbook: session ${context.sessionId}, step ${context.stepId}`;
   const steps: PlanStep[] = [{ kind: 'mkdir', path: dataDir }];
   // pgBackRest and WAL-G write as runAs, so the new directory is theirs from the start.
   const chown: PlanStep | undefined = runAs ? { kind: 'command', command: { argv: ['chown', '-R', `${runAs}:`, dataDir] }, why: `hand the data directory to ${runAs}` } : undefined;
   if (chown) steps.push(chown);
-  let backupLabel: string;
-  let backupNote: string;
   let restoreCommand: string | undefined;
 
   switch (backup.tool) {
     case 'pg_basebackup': {
-      const chosen = chooseBaseBackup(await listBaseBackups(backup.baseBackupDir), targetTime, params.backup);
-      backupLabel = chosen.label;
-      backupNote = `${chosen.dir} (${chosen.format}, started ${chosen.startTime.toISOString()} per ${chosen.startTimeFrom})`;
+      const chosen = choice.baseBackup!;
       if (chosen.format === 'plain') {
-        steps.push({ kind: 'command', command: { argv: ['cp', '-a', `${chosen.source}/.`, `${dataDir}/`] }, why: 'copy the base backup' });
+        steps.push({ kind: 'command', command: { argv: ['cp', '-a', `${chosen.source}/.`, `${dataDir}/`] }, why: 'copy the base backup', restores: true });
       } else {
-        steps.push({ kind: 'command', command: { argv: ['tar', chosen.format === 'tar.gz' ? '-xzf' : '-xf', chosen.source, '-C', dataDir] }, why: 'extract the base backup' });
+        steps.push({ kind: 'command', command: { argv: ['tar', chosen.format === 'tar.gz' ? '-xzf' : '-xf', chosen.source, '-C', dataDir] }, why: 'extract the base backup', restores: true });
       }
       steps.push({ kind: 'mkdir', path: join(dataDir, 'pg_wal') });
       if (chosen.walArchive) {
@@ -119,31 +110,32 @@ export async function planRestore(params: RestoreBackupParams, context: StepCont
       break;
     }
     case 'pgbackrest': {
-      const binary = requireExecutable('pgbackrest');
-      backupLabel = params.backup ?? 'newest before the target (chosen by pgbackrest)';
-      backupNote = `stanza ${backup.stanza}`;
       const argv = [
-        binary,
+        requireExecutable('pgbackrest'),
         `--stanza=${backup.stanza}`,
-        ...backup.args,
+        ...withInfoLogging(backup.args),
         ...(targetTime ? ['--type=time', `--target=${pgTimestamp(targetTime)}`, '--target-action=promote'] : []),
         ...(params.backup ? [`--set=${params.backup}`] : []),
         `--pg1-path=${dataDir}`,
         'restore',
       ];
-      steps.push({ kind: 'command', command: { argv, ...(runAs ? { runAs } : {}) }, why: 'restore with pgBackRest (it writes restore_command and recovery.signal)' });
+      steps.push({ kind: 'command', command: { argv, ...(runAs ? { runAs } : {}) }, why: 'restore with pgBackRest (it chooses the set, writes restore_command and recovery.signal)', restores: true });
       break;
     }
     case 'walg': {
-      const binary = requireExecutable('wal-g');
-      backupLabel = params.backup ?? 'LATEST';
-      backupNote = params.backup ? `WAL-G backup ${params.backup}` : 'the newest WAL-G backup (LATEST): check it started before the target';
-      steps.push({ kind: 'command', command: { argv: [binary, 'backup-fetch', dataDir, backupLabel], env: backup.env, ...(runAs ? { runAs } : {}) }, why: 'fetch the base backup with WAL-G' });
+      // The backup is named, not LATEST: LATEST may have finished after the target.
+      steps.push({
+        kind: 'command',
+        command: { argv: [requireExecutable('wal-g'), 'backup-fetch', dataDir, choice.label], env: backup.env, ...(runAs ? { runAs } : {}) },
+        why: 'fetch the base backup with WAL-G',
+        restores: true,
+      });
       restoreCommand = 'wal-g wal-fetch %f %p';
       break;
     }
   }
 
+  steps.push({ kind: 'record', path: join(dataDir, RESTORE_RECORD) });
   steps.push({ kind: 'write', path: join(dataDir, 'recovery.signal'), content: '', append: false });
   const lines = recoveryConfLines({ ...(restoreCommand ? { restoreCommand } : {}), ...(targetTime ? { targetTime } : {}), port, note });
   // pgBackRest wrote its own restore_command and targets; only the port and archive_mode are ours to add.
@@ -155,12 +147,14 @@ export async function planRestore(params: RestoreBackupParams, context: StepCont
     kind: 'command',
     command: { argv: [pgCtl, '-D', dataDir, '-l', logFile, '-w', '-t', String(Math.max(5, Math.floor(context.timeoutMs / 1000) - 5)), 'start'], ...(runAs ? { runAs } : {}) },
     why: `start the restored cluster on port ${port}`,
+    starts: true,
   });
+  steps.push({ kind: 'follow', logFile });
 
   return {
     tool: backup.tool,
-    backupLabel,
-    backupNote,
+    choice,
+    source,
     dataDir,
     port,
     ...(targetTime ? { targetTime } : {}),
