@@ -52,4 +52,19 @@ export const objectExists = defineProvider({
   outputs: ['size', 'lastModified', 'etag'],
 });
 
-export const definitions: readonly ProviderDefinition[] = [newestObject, prefixUsage, retention, objectExists];
+export const walArchive = defineProvider({
+  name: 's3.walArchive',
+  summary: 'Newest WAL segment under a prefix and its age, and segments in a window; archive.info, .backup, .history and .partial objects are not counted',
+  kinds: ['check'],
+  mutates: false,
+  params: z.strictObject({
+    bucket: text(),
+    prefix: z.string(),
+    maxAge: duration().optional(),
+    window: duration().optional(),
+    minSegments: num().optional(),
+  }),
+  outputs: ['newestSegment', 'newestKey', 'lastModified', 'ageSeconds', 'segmentCount', 'segmentsInWindow', 'ignored'],
+});
+
+export const definitions: readonly ProviderDefinition[] = [newestObject, prefixUsage, retention, objectExists, walArchive];

@@ -1,6 +1,8 @@
 /**
  * `shell.pgbackrestInfo` and `shell.walgBackups`: run the backup tool's own listing command,
  * parse its JSON, and check the age of the last successful backup and the count of full ones.
+ * pgBackRest is read repo by repo: every repo must hold what is asked (or only the `repo` named),
+ * and a repo pgBackRest cannot read fails the check with pgBackRest's own message.
  * Defaults for the stanza, extra arguments and WAL-G's environment come from the environment's
  * `backup:` settings when it uses that tool.
  */
@@ -8,33 +10,41 @@ import type { Provider, StepContext, StepResult } from '../provider.js';
 import { failureResult, ProviderFailure, toFailureResult } from '../support/call.js';
 import { summarizeBackups, type BackupSummary } from './backup-list.js';
 import type { PgbackrestInfoParams, WalgBackupsParams } from './definitions.js';
-import { parseJson } from './expect.js';
-import { parsePgbackrestInfo, PGBACKREST_STATUS } from './pgbackrest.js';
-import { runProcess } from './spawn.js';
+import { assessPgbackrestInfo, repoFactsLine, repoFailure, repoOutputs, repoProblemLine, type RepoAssessment, type StanzaAssessment } from './pgbackrest-assess.js';
+import { runForJson } from './tool-process.js';
 import { parseWalgBackupList } from './walg.js';
+
+/** What a pgBackRest provider needs to run `info`: the stanza and extra arguments, from the step or the environment. */
+export interface PgbackrestTarget {
+  readonly stanza?: string;
+  readonly argv?: readonly string[];
+  readonly env?: Readonly<Record<string, string>>;
+}
+
+/** The stanza and argv prefix (`pgbackrest` plus the environment's `backup.args`) for a step. */
+export function pgbackrestCommand(params: { stanza?: string }, context: StepContext): { stanza?: string; prefix: string[] } {
+  const settings = context.environment.backup?.tool === 'pgbackrest' ? context.environment.backup : undefined;
+  const stanza = params.stanza ?? settings?.stanza;
+  return { ...(stanza ? { stanza } : {}), prefix: ['pgbackrest', ...(settings?.args ?? [])] };
+}
+
+/** Runs `pgbackrest info --output=json` (or the step's argv) and assesses the stanza repo by repo. */
+export async function readPgbackrestInfo(target: PgbackrestTarget, context: StepContext, options: { windowSeconds?: number; repo?: number } = {}): Promise<StanzaAssessment> {
+  const { stanza, prefix } = pgbackrestCommand(target, context);
+  const argv = target.argv ?? [...prefix, '--output=json', ...(stanza ? [`--stanza=${stanza}`] : []), 'info'];
+  const json = await runForJson('pgbackrest', argv, target.env, context);
+  return assessPgbackrestInfo(json, stanza, { now: context.now(), ...options });
+}
 
 /** The `shell.pgbackrestInfo` check. */
 export const pgbackrestInfo: Provider<PgbackrestInfoParams> = {
   async run(params, context) {
     try {
-      const settings = context.environment.backup?.tool === 'pgbackrest' ? context.environment.backup : undefined;
-      const stanza = params.stanza ?? settings?.stanza;
-      const argv = params.argv ?? ['pgbackrest', ...(settings?.args ?? []), '--output=json', ...(stanza ? [`--stanza=${stanza}`] : []), 'info'];
-      const json = await runForJson('pgbackrest', argv, params.env, context);
-      const info = parsePgbackrestInfo(json, stanza);
-      if (stanza && info.stanzas.length === 0) {
-        throw new ProviderFailure('not-found', `stanza "${stanza}" is not in the pgbackrest info output`, 'fix "stanza" (or backup.stanza), or create it with pgbackrest stanza-create');
-      }
-      const missing = info.stanzas.find((entry) => entry.status.code === PGBACKREST_STATUS.missingStanzaPath || entry.status.code === PGBACKREST_STATUS.missingStanzaData);
-      if (missing) {
-        throw new ProviderFailure('not-found', `pgBackRest reports stanza "${missing.name}": ${missing.status.message}`, 'check the repository settings, or create the stanza with pgbackrest stanza-create');
-      }
-      // "no valid backups" shows as an empty list; any other non-zero status is a problem to report.
-      const problems = info.stanzas
-        .filter((entry) => entry.status.code !== PGBACKREST_STATUS.ok && entry.status.code !== PGBACKREST_STATUS.noBackup)
-        .map((entry) => `stanza "${entry.name}": ${entry.status.message} (status ${entry.status.code})`);
-      const summary = summarizeBackups(info.backups, { now: context.now(), windowSeconds: params.window });
-      return backupResult('pgBackRest', summary, params, problems, 'lastBackupLabel');
+      const assessment = await readPgbackrestInfo(params, context, {
+        ...(params.window !== undefined ? { windowSeconds: params.window } : {}),
+        ...(params.repo !== undefined ? { repo: params.repo } : {}),
+      });
+      return pgbackrestResult(assessment, params);
     } catch (error) {
       return error instanceof ProviderFailure ? failureResult(error) : toFailureResult(error, 'shell.pgbackrestInfo');
     }
@@ -49,47 +59,85 @@ export const walgBackups: Provider<WalgBackupsParams> = {
       const argv = params.argv ?? ['wal-g', 'backup-list', '--detail', '--json'];
       const json = await runForJson('wal-g', argv, { ...settings?.env, ...params.env }, context);
       const summary = summarizeBackups(parseWalgBackupList(json).backups, { now: context.now(), windowSeconds: params.window });
-      return backupResult('WAL-G', summary, params, [], 'lastBackupName');
+      return walgResult(summary, params);
     } catch (error) {
       return error instanceof ProviderFailure ? failureResult(error) : toFailureResult(error, 'shell.walgBackups');
     }
   },
 };
 
-/** Runs the listing command and parses its stdout as JSON (empty output: null). */
-async function runForJson(tool: string, argv: readonly string[], env: Readonly<Record<string, string>> | undefined, context: StepContext): Promise<unknown> {
-  const outcome = await runProcess({ argv, env, signal: context.signal });
-  if (outcome.aborted === 'timeout') {
-    throw new ProviderFailure('timeout', `${argv[0]} did not answer within ${Math.round(context.timeoutMs / 1000)}s and was killed`, `check that the ${tool} repository is reachable, or raise the step's timeout`);
-  }
-  if (outcome.aborted) throw new ProviderFailure('cancelled', `${argv[0]} was cancelled`, 'nothing was changed; re-run the step when ready');
-  if (outcome.exitCode !== 0) {
-    const message = lastLine(outcome.stderr) || lastLine(outcome.stdout) || `terminated by ${outcome.signal}`;
-    const denied = /permission denied|access denied|forbidden/i.test(outcome.stderr);
-    throw new ProviderFailure(
-      denied ? 'permission' : 'unreachable',
-      `${argv[0]} failed (exit code ${outcome.exitCode ?? outcome.signal}): ${message}`,
-      denied ? `run it as a user allowed to read the ${tool} repository` : `run ${argv.join(' ')} by hand to see why, and check the ${tool} repository settings`,
-    );
-  }
-  if (outcome.stdout.trim() === '') return null;
-  const parsed = parseJson(outcome.stdout);
-  if (!parsed.ok) {
-    throw new ProviderFailure('expectation', `${argv[0]} did not print JSON (${parsed.error})`, `check that argv asks ${tool} for JSON output`);
-  }
-  return parsed.value;
+interface Thresholds {
+  readonly maxAge?: number;
+  readonly minFull?: number;
+  readonly window?: number;
 }
 
-function backupResult(
-  tool: string,
-  summary: BackupSummary,
-  params: { maxAge?: number; minFull?: number; window?: number },
-  problems: readonly string[],
-  labelOutput: 'lastBackupLabel' | 'lastBackupName',
-): StepResult {
+function pgbackrestResult(assessment: StanzaAssessment, params: Thresholds): StepResult {
+  const repos = assessment.repos;
+  const names = repos.map((repo) => `repo${repo.key}`).join(', ');
+  const scope = params.window !== undefined ? ` within ${formatSeconds(params.window)}` : '';
+  const expected = [
+    `a successful backup in ${repos.length === 1 ? names : `each repo (${names})`}`,
+    ...(params.maxAge !== undefined ? [`last backup age <= ${formatSeconds(params.maxAge)}`] : []),
+    ...(params.minFull !== undefined ? [`full backups${scope} >= ${params.minFull}`] : []),
+  ];
+  const failed = repos.flatMap((repo) => repoShortfalls(repo, params, scope));
+  const weakest = weakestRepo(repos);
+  const failure = repoFailure(repos);
+  const ok = failed.length === 0;
+  const observed = repos.map((repo) => repoFactsLine(repo, formatSeconds)).join('; ');
+  const last = weakest?.last;
+  const outputs = {
+    lastBackupAt: last?.finishedAt.toISOString() ?? null,
+    ageSeconds: weakest?.summary.ageSeconds === undefined ? null : Math.round(weakest.summary.ageSeconds),
+    fullCount: Math.min(...repos.map((repo) => repo.summary.fullCount)),
+    backupCount: Math.min(...repos.map((repo) => repo.summary.backupCount)),
+    failedCount: repos.reduce((sum, repo) => sum + repo.flagged.length, 0),
+    lastBackupLabel: last?.label ?? null,
+    lastBackupRepo: last ? weakest!.key : null,
+    repos: repoOutputs(repos),
+  };
+  return {
+    ok,
+    observed,
+    expected: expected.join('; '),
+    outputs,
+    detail: ok ? `pgBackRest: ${observed}.` : `pgBackRest: ${failed.join('; ')}.`,
+    ...(failure ? { failure } : {}),
+  };
+}
+
+/** What a repo lacks against the thresholds, each in one clause naming the repo. */
+function repoShortfalls(repo: RepoAssessment, params: Thresholds, scope: string): string[] {
+  if (repo.problem) return [repoProblemLine(repo)];
+  const name = `repo${repo.key}`;
+  const lines: string[] = [];
+  if (!repo.last) {
+    const flagged = repo.flagged.length > 0 ? ` (${repo.flagged.length} flagged with errors)` : '';
+    lines.push(`${name} lists no successful backup${flagged}`);
+  } else if (params.maxAge !== undefined && repo.summary.ageSeconds !== undefined && repo.summary.ageSeconds > params.maxAge) {
+    lines.push(`${name}: the last successful backup is ${formatSeconds(repo.summary.ageSeconds)} old (limit ${formatSeconds(params.maxAge)})`);
+  }
+  if (params.minFull !== undefined && repo.summary.fullCount < params.minFull) {
+    lines.push(`${name}: ${repo.summary.fullCount} full backup${repo.summary.fullCount === 1 ? '' : 's'}${scope}, fewer than ${params.minFull}`);
+  }
+  return lines;
+}
+
+/**
+ * The repo that fares worst: one without a successful backup, else the one whose last backup is
+ * oldest. Top-level outputs describe it, so a threshold on them holds for every repo.
+ */
+function weakestRepo(repos: readonly RepoAssessment[]): RepoAssessment | undefined {
+  const without = repos.find((repo) => !repo.last);
+  if (without) return without;
+  return repos.reduce<RepoAssessment | undefined>((worst, repo) => (!worst || repo.last!.finishedAt < worst.last!.finishedAt ? repo : worst), undefined);
+}
+
+function walgResult(summary: BackupSummary, params: Thresholds): StepResult {
   const expected: string[] = ['a successful backup'];
-  const failed: string[] = [...problems];
-  if (!summary.last) failed.push(`${tool} lists no successful backup`);
+  const failed: string[] = [];
+  if (!summary.last) failed.push('WAL-G lists no successful backup');
   if (params.maxAge !== undefined) {
     expected.push(`last backup age <= ${formatSeconds(params.maxAge)}`);
     if (summary.ageSeconds !== undefined && summary.ageSeconds > params.maxAge) {
@@ -110,7 +158,7 @@ function backupResult(
     fullCount: summary.fullCount,
     backupCount: summary.backupCount,
     failedCount: summary.failedCount,
-    [labelOutput]: summary.last?.label ?? null,
+    lastBackupName: summary.last?.label ?? null,
   };
   const ok = failed.length === 0;
   return {
@@ -118,7 +166,7 @@ function backupResult(
     observed,
     expected: expected.join('; '),
     outputs,
-    detail: ok ? `${tool}: ${observed}.` : `${tool}: ${failed.join('; ')}.`,
+    detail: ok ? `WAL-G: ${observed}.` : `WAL-G: ${failed.join('; ')}.`,
   };
 }
 
@@ -135,9 +183,4 @@ export function formatSeconds(seconds: number): string {
     if (parts.length === 2) break;
   }
   return parts.length > 0 ? parts.join(' ') : '0s';
-}
-
-function lastLine(text: string): string {
-  const lines = text.trim().split('\n');
-  return (lines[lines.length - 1] ?? '').trim();
 }

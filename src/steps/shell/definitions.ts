@@ -60,14 +60,36 @@ export const shellRunParams = z.strictObject({
     .optional(),
 });
 
+/** A pgBackRest repo key (repo1 is 1). */
+const repoKey = () => num().refine((value) => Number.isInteger(value) && value >= 1 && value <= 256, { message: 'expected a repo number (1 for repo1)' });
+
 /** `with:` of shell.pgbackrestInfo. */
 export const pgbackrestInfoParams = z.strictObject({
   stanza: text().optional(),
   argv: argv().optional(),
   env: envMap().optional(),
+  /** Only this repo; by default every repo must hold what is asked. */
+  repo: repoKey().optional(),
   maxAge: duration().optional(),
   minFull: num().optional(),
   window: duration().optional(),
+});
+
+/** `with:` of shell.pgbackrestRepos. */
+export const pgbackrestReposParams = z.strictObject({
+  stanza: text().optional(),
+  argv: argv().optional(),
+  env: envMap().optional(),
+  repo: repoKey().optional(),
+});
+
+/** `with:` of shell.pgbackrestCheck. */
+export const pgbackrestCheckParams = z.strictObject({
+  stanza: text().optional(),
+  argv: argv().optional(),
+  env: envMap().optional(),
+  /** pgBackRest's --archive-timeout: how long check waits for the switched segment to reach the repos. */
+  archiveTimeout: duration().optional(),
 });
 
 /** `with:` of shell.walgBackups. */
@@ -83,6 +105,8 @@ export type ShellRunParams = z.output<typeof shellRunParams>;
 export type OutputExpectation = z.output<ReturnType<typeof outputExpectation>>;
 export type JsonExpectation = z.output<ReturnType<typeof jsonExpectation>>;
 export type PgbackrestInfoParams = z.output<typeof pgbackrestInfoParams>;
+export type PgbackrestReposParams = z.output<typeof pgbackrestReposParams>;
+export type PgbackrestCheckParams = z.output<typeof pgbackrestCheckParams>;
 export type WalgBackupsParams = z.output<typeof walgBackupsParams>;
 
 const backupOutputs = ['lastBackupAt', 'ageSeconds', 'fullCount', 'backupCount', 'failedCount'] as const;
@@ -100,11 +124,28 @@ export const definitions: readonly ProviderDefinition[] = [
   }),
   defineProvider({
     name: 'shell.pgbackrestInfo',
-    summary: 'Age of the last successful pgBackRest backup and the count of full ones (pgbackrest info)',
+    summary: 'Age of the last successful pgBackRest backup and the count of full ones, in each repo (pgbackrest info)',
     kinds: ['check'],
     mutates: false,
     params: pgbackrestInfoParams,
-    outputs: [...backupOutputs, 'lastBackupLabel'],
+    outputs: [...backupOutputs, 'lastBackupLabel', 'lastBackupRepo', 'repos'],
+  }),
+  defineProvider({
+    name: 'shell.pgbackrestRepos',
+    summary: 'Every pgBackRest repo readable with a backup, and no backup flagged with errors (page checksum failures) left unsuperseded',
+    kinds: ['check'],
+    mutates: false,
+    params: pgbackrestReposParams,
+    outputs: ['repos', 'erroredBackups', 'supersededErrored', 'unusableRepos'],
+  }),
+  defineProvider({
+    name: 'shell.pgbackrestCheck',
+    summary: 'pgbackrest check: each repo configured, and a WAL segment switched on the live server reaches every repo through archive-push',
+    kinds: ['check', 'wait'],
+    // It makes the server switch WAL, which any archiving server does by itself; nothing is changed.
+    mutates: false,
+    params: pgbackrestCheckParams,
+    outputs: ['walSegment', 'archivedTo', 'exitCode', 'seconds'],
   }),
   defineProvider({
     name: 'shell.walgBackups',

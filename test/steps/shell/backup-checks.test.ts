@@ -69,16 +69,17 @@ describe('shell.pgbackrestInfo', () => {
       stepContext({ now: fixedNow('2024-03-04T00:00:40Z') }),
     );
     expect(result.ok).toBe(true);
-    expect(result.outputs).toEqual({
+    expect(result.outputs).toMatchObject({
       lastBackupAt: '2024-03-03T01:00:40.000Z',
       ageSeconds: 23 * 3600,
       fullCount: 1,
       backupCount: 3,
       failedCount: 1,
       lastBackupLabel: '20240301-010002F_20240303-010002I',
+      lastBackupRepo: 1,
     });
-    expect(result.expected).toBe('a successful backup; last backup age <= 1d 2h; full backups >= 1');
-    expect(result.observed).toBe('last backup 20240301-010002F_20240303-010002I (incr) 23h ago; 1 full; 1 errored');
+    expect(result.expected).toBe('a successful backup in repo1; last backup age <= 1d 2h; full backups >= 1');
+    expect(result.observed).toBe('repo1: last backup 20240301-010002F_20240303-010002I (incr) 23h ago; 1 full of 3; 1 flagged with errors');
     expect(calls()[0]!.argv).toEqual(['--output=json', '--stanza=main', 'info']);
   });
 
@@ -101,7 +102,7 @@ describe('shell.pgbackrestInfo', () => {
     );
     expect(result.ok).toBe(false);
     expect(result.failure).toBeUndefined();
-    expect(result.detail).toBe('pgBackRest: the last successful backup is 1d 11h old (limit 1d 2h).');
+    expect(result.detail).toBe('pgBackRest: repo1: the last successful backup is 1d 11h old (limit 1d 2h).');
     expect(result.outputs.ageSeconds).toBe(35 * 3600);
   });
 
@@ -111,13 +112,13 @@ describe('shell.pgbackrestInfo', () => {
       stepContext({ now: fixedNow('2024-03-04T00:00:40Z') }),
     );
     expect(result.ok).toBe(false);
-    expect(result.detail).toBe('pgBackRest: 1 full backup, fewer than 2.');
+    expect(result.detail).toBe('pgBackRest: repo1: 1 full backup, fewer than 2.');
   });
 
   it('fails for a stanza without backups', async () => {
     const result = await pgbackrestInfo.run(pgbackrestInfoParams.parse({ stanza: 'empty', env: env('pgbackrest-info.json') }), stepContext());
     expect(result.ok).toBe(false);
-    expect(result.detail).toBe('pgBackRest: pgBackRest lists no successful backup.');
+    expect(result.detail).toBe('pgBackRest: repo1 lists no successful backup.');
     expect(result.outputs.lastBackupAt).toBeNull();
   });
 

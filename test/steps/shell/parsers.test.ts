@@ -18,12 +18,15 @@ describe('parsePgbackrestInfo', () => {
       ['main', { code: 0, message: 'ok' }],
       ['empty', { code: 2, message: 'no valid backups' }],
     ]);
+    const wal = (segment: string) => ({ walStart: segment, walStop: segment });
     expect(parsed.backups).toEqual([
-      { label: '20240301-010002F', type: 'full', startedAt: at('2024-03-01T01:00:02Z'), finishedAt: at('2024-03-01T01:04:41Z'), ok: true },
-      { label: '20240301-010002F_20240302-010003D', type: 'diff', startedAt: at('2024-03-02T01:00:03Z'), finishedAt: at('2024-03-02T01:01:10Z'), ok: true },
-      { label: '20240301-010002F_20240303-010002I', type: 'incr', startedAt: at('2024-03-03T01:00:02Z'), finishedAt: at('2024-03-03T01:00:40Z'), ok: true },
-      { label: '20240304-010002F', type: 'full', startedAt: at('2024-03-04T01:00:02Z'), finishedAt: at('2024-03-04T01:05:12Z'), ok: false },
+      { label: '20240301-010002F', type: 'full', startedAt: at('2024-03-01T01:00:02Z'), finishedAt: at('2024-03-01T01:04:41Z'), ok: true, repo: 1, error: false, ...wal('000000010000000000000003') },
+      { label: '20240301-010002F_20240302-010003D', type: 'diff', startedAt: at('2024-03-02T01:00:03Z'), finishedAt: at('2024-03-02T01:01:10Z'), ok: true, repo: 1, error: false, ...wal('000000010000000000000006'), prior: '20240301-010002F' },
+      { label: '20240301-010002F_20240303-010002I', type: 'incr', startedAt: at('2024-03-03T01:00:02Z'), finishedAt: at('2024-03-03T01:00:40Z'), ok: true, repo: 1, error: false, ...wal('000000010000000000000009'), prior: '20240301-010002F_20240302-010003D' },
+      { label: '20240304-010002F', type: 'full', startedAt: at('2024-03-04T01:00:02Z'), finishedAt: at('2024-03-04T01:05:12Z'), ok: false, repo: 1, error: true, ...wal('00000001000000000000000C') },
     ]);
+    expect(parsed.stanzas[0]!.repos).toEqual([{ key: 1, cipher: 'none', status: { code: 0, message: 'ok' } }]);
+    expect(parsed.stanzas[0]!.archives).toEqual([{ repo: 1, id: '15-1', databaseId: 1, min: '000000010000000000000003', max: '00000001000000000000000C' }]);
   });
 
   it('keeps only the stanza asked for; an empty stanza has no backups', () => {
