@@ -84,6 +84,14 @@ class ProcTableWatch implements StepProcesses {
   private readonly strangers = new Set<string>();
   private timer: NodeJS.Timeout | undefined;
   private ending = false;
+  /**
+   * Whether the program's pid is still held by its session: by the program itself, or by a
+   * process in its session or group. While it is, the kernel gives that pid to no other process,
+   * so a session or group match is one of ours. Once a read of the table finds it held by none,
+   * it may be reused (pids come round again after pid_max, which can be as low as 32768), and
+   * session and group say nothing more; the parent links and the marker still do.
+   */
+  private sessionHeld = true;
 
   constructor(
     private readonly root: ProcEntry,
@@ -141,6 +149,11 @@ class ProcTableWatch implements StepProcesses {
   private scan(): ProcEntry[] {
     const entries = listEntries().filter((entry) => entry.pid !== process.pid && entry.startTicks >= this.root.startTicks);
     const byPid = new Map(entries.map((entry) => [entry.pid, entry]));
+    const root = this.root;
+    // Held since the last read too: freeing the pid and handing it out again takes a whole round of pids, not one poll interval.
+    this.sessionHeld &&= entries.some(
+      (entry) => (entry.pid === root.pid && entry.startTicks === root.startTicks) || entry.session === root.pid || entry.pgrp === root.pid,
+    );
     // Parents start before their children: in start order one pass finds a whole new subtree.
     entries.sort((a, b) => a.startTicks - b.startTicks);
     for (const entry of entries) {
@@ -153,9 +166,7 @@ class ProcTableWatch implements StepProcesses {
   private belongs(entry: ProcEntry, byPid: ReadonlyMap<number, ProcEntry>): boolean {
     const parent = byPid.get(entry.ppid);
     if (parent && this.isMember(parent)) return true;
-    // The session and group of the program cannot pass to another process while any member is
-    // alive (the kernel keeps the id in use), so a match is one of ours.
-    if (entry.session === this.root.pid || entry.pgrp === this.root.pid) return true;
+    if (this.sessionHeld && (entry.session === this.root.pid || entry.pgrp === this.root.pid)) return true;
     const key = `${entry.pid}:${entry.startTicks}`;
     if (this.strangers.has(key)) return false;
     if (environmentHas(entry.pid, this.marker)) return true;
