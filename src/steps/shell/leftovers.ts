@@ -19,8 +19,8 @@ export interface ShownProcess {
 export function observedLeftovers(report: LeftoverReport, secrets: readonly string[]): { ended?: ShownProcess[]; survivors?: ShownProcess[] } | undefined {
   if (report.ended.length === 0 && report.survivors.length === 0) return undefined;
   return {
-    ...(report.ended.length > 0 ? { ended: report.ended.map((process) => shown(process, secrets)) } : {}),
-    ...(report.survivors.length > 0 ? { survivors: report.survivors.map((process) => shown(process, secrets)) } : {}),
+    ...(report.ended.length > 0 ? { ended: report.ended.map((left) => shown(left, secrets)) } : {}),
+    ...(report.survivors.length > 0 ? { survivors: report.survivors.map((left) => shown(left, secrets)) } : {}),
   };
 }
 
@@ -38,8 +38,8 @@ export function leftoverSentence(report: LeftoverReport, secrets: readonly strin
 
 /** The failure of a step whose program left processes that could not be ended. */
 export function survivorFailure(program: string, report: LeftoverReport, secrets: readonly string[]): ProviderFailure {
-  const pids = report.survivors.map((process) => process.pid).join(' ');
-  const refused = report.survivors.some((process) => process.reason === 'not-permitted');
+  const pids = report.survivors.map((left) => left.pid).join(' ');
+  const refused = report.survivors.some((left) => left.reason === 'not-permitted');
   return new ProviderFailure(
     refused ? 'permission' : 'conflict',
     `${program} left processes that could not be ended: ${listed(report.survivors, secrets)}`,
@@ -49,13 +49,13 @@ export function survivorFailure(program: string, report: LeftoverReport, secrets
   );
 }
 
-function shown(process: LeftProcess, secrets: readonly string[]): ShownProcess {
-  const command = redactKnown(process.command, secrets);
-  return { pid: process.pid, command: command.length > COMMAND_CAP ? `${command.slice(0, COMMAND_CAP - 1)}…` : command };
+function shown(left: LeftProcess, secrets: readonly string[]): ShownProcess {
+  const command = redactKnown(left.command, secrets);
+  return { pid: left.pid, command: command.length > COMMAND_CAP ? `${command.slice(0, COMMAND_CAP - 1)}…` : command };
 }
 
 function listed(processes: readonly LeftProcess[], secrets: readonly string[]): string {
-  return processes.map((process) => `pid ${process.pid} (${shown(process, secrets).command})`).join(', ');
+  return processes.map((left) => `pid ${left.pid} (${shown(left, secrets).command})`).join(', ');
 }
 
 function count(n: number): string {

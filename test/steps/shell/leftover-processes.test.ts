@@ -58,21 +58,25 @@ afterEach(() => {
   startedWith.clear();
 });
 
-async function runStep(script: string, options: { timeoutMs?: number } = {}): Promise<{ result: StepResult; marker: string; output: string }> {
+async function runStep(
+  script: string,
+  options: { timeoutMs?: number; args?: string[]; secrets?: string[] } = {},
+): Promise<{ result: StepResult; marker: string; output: string }> {
   const marker = testMarker();
   startedWith.add(marker);
   const [name, value] = marker.split('=') as [string, string];
-  const context = stepContext({ timeoutMs: options.timeoutMs ?? 20_000 });
-  const result = await shellRun.run(shellRunParams.parse({ argv: ['sh', '-c', script], env: { [name]: value } }), context);
+  const context = stepContext({ timeoutMs: options.timeoutMs ?? 20_000, environment: { secrets: options.secrets ?? [] } });
+  const result = await shellRun.run(shellRunParams.parse({ argv: ['sh', '-c', script, 'step', ...(options.args ?? [])], env: { [name]: value } }), context);
   return { result, marker, output: context.output.join('') };
 }
 
 const pidsIn = (output: string): number[] => output.split(/\s+/).filter((word) => /^\d+$/.test(word)).map(Number);
 const endedPids = (result: StepResult): number[] => ((result.observed as { ended?: { pid: number }[] }).ended ?? []).map((entry) => entry.pid);
 
+// Scripts pause a moment before exiting where a test names the command: a child still between fork and exec shows its parent's.
 describe('shell.run: processes left running are ended when the step ends', () => {
   it('ends a child that left the process group with setsid after the program exits, and names it', async () => {
-    const { result, marker, output } = await runStep('setsid sleep 300 & echo $!');
+    const { result, marker, output } = await runStep('setsid sleep 300 & echo $!; sleep 0.2');
     const [sleeper] = pidsIn(output);
     expect(sleeper).toBeGreaterThan(0);
     expect(result.ok).toBe(true);
@@ -108,6 +112,14 @@ describe('shell.run: processes left running are ended when the step ends', () =>
     expect(processesWith(marker)).toEqual([]);
     expect(endedPids(result)).toContain(escaped);
     expect(result.detail).toContain(`pid ${escaped} (sleep 300)`);
+  });
+
+  it('redacts known secrets in the command lines it reports', async () => {
+    const { result, marker, output } = await runStep('setsid sh -c "sleep 300; :" "$1" & echo $!; sleep 0.2', { args: ['--password=s3cr3t-value'], secrets: ['s3cr3t-value'] });
+    const [left] = pidsIn(output);
+    expect(processesWith(marker)).toEqual([]);
+    expect(result.detail).toContain(`pid ${left} (sh -c sleep 300; : --password=<redacted>)`);
+    expect(JSON.stringify(result)).not.toContain('s3cr3t-value');
   });
 
   it('leaves nothing to report when the program started nothing that outlived it', async () => {
