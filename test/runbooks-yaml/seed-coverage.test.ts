@@ -222,8 +222,8 @@ describe('verification, checklists and schedule', () => {
   test('the daily checklist checks backup success time, WAL, snapshot success rate and storage', () => {
     const daily = runbook('daily');
     expect(daily.sections.map((s) => [s.id, s.steps.map((st) => st.uses)])).toEqual([
-      ['postgres-backups', ['shell.run', 'backup.status', 's3.newestObject']],
-      ['wal-archive', ['postgres.archiver']],
+      ['postgres-backups', ['shell.run', 'backup.status', 's3.newestObject', 'shell.pgbackrestRepos']],
+      ['wal-archive', ['postgres.archiver', 'backup.walArchive', 'shell.pgbackrestCheck']],
       ['volume-snapshots', ['ec2.snapshots', 'ec2.snapshots']],
       ['storage', ['s3.prefixUsage']],
     ]);
@@ -246,7 +246,7 @@ describe('verification, checklists and schedule', () => {
 
     const wal = section(schedule, 'wal-archive').steps;
     expect(seconds(wal.find((s) => s.uses === 'postgres.archiver')!.with!.maxAge)).toBeLessThanOrEqual(3600);
-    expect(wal.find((s) => s.uses === 's3.retention')!.with!.window).toBe('7d');
+    expect(wal.find((s) => s.uses === 's3.walArchive' && s.with!.window)!.with!.window).toBe('7d');
 
     const daily = section(schedule, 'volume-snapshots').steps.filter((s) => s.uses === 'ec2.snapshots');
     expect(daily.map((s) => [s.with!.maxAge, s.with!.window, s.with!.minInWindow])).toEqual([
