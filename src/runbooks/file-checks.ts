@@ -2,6 +2,7 @@
  * Lint of the file-wide parts: unique ids, environments (confirmation names, secrets only as
  * `${ENV_VAR}` references), alert links and the assets' restore tests.
  */
+import { quote } from './echo.js';
 import { asList, asRecord, asString } from './loose.js';
 import { reportDuplicates } from './step-checks.js';
 import type { LintContext, RunbookInfo } from './lint-context.js';
@@ -85,7 +86,7 @@ function checkAlertLinks(context: LintContext, alerts: unknown, runbooks: readon
     const path = ['alerts', index, 'link'];
     const runbook = runbooks.find((candidate) => candidate.id === runbookId);
     if (!runbook) {
-      context.report(context.source.value(path), path, `alert links to unknown runbook "${runbookId}"`);
+      context.report(context.source.value(path), path, `alert links to unknown runbook ${quote(runbookId)}`);
       return;
     }
     const sections = asList(runbook.value.sections).map((section) => asString(asRecord(section)?.id));
@@ -93,7 +94,7 @@ function checkAlertLinks(context: LintContext, alerts: unknown, runbooks: readon
       context.report(
         context.source.value(path),
         path,
-        `alert links to unknown section "${sectionId}" of runbook "${runbookId}" (its sections: ${sections.filter(Boolean).join(', ')})`,
+        `alert links to unknown section ${quote(sectionId)} of runbook ${quote(runbookId)} (its sections: ${sections.filter(Boolean).join(', ')})`,
       );
     }
   });
@@ -106,12 +107,12 @@ function checkRestoreTests(context: LintContext, assets: unknown, runbooks: read
     const path = ['assets', index, 'restoreTest'];
     const runbook = runbooks.find((candidate) => candidate.id === restoreTest);
     if (!runbook) {
-      context.report(context.source.value(path), path, `unknown runbook "${restoreTest}": the restore test must be a runbook of this file`);
+      context.report(context.source.value(path), path, `unknown runbook ${quote(restoreTest)}: the restore test must be a runbook of this file`);
     } else if (runbook.value.cadence === undefined) {
       context.report(
         context.source.value(path),
         path,
-        `runbook "${restoreTest}" has no cadence, so it is not a restore test; give it one (e.g. cadence: weekly)`,
+        `runbook ${quote(restoreTest)} has no cadence, so it is not a restore test; give it one (e.g. cadence: weekly)`,
       );
     }
   });

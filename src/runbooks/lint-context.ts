@@ -2,6 +2,7 @@
  * What every lint check reads: the source map for positions, the plain parsed data, the provider
  * definitions, the environments (with schema defaults where they validate), and where to report.
  */
+import { quote } from './echo.js';
 import type { ProviderDefinition } from '../steps/definition.js';
 import { asList, asRecord, asString, valueAt } from './loose.js';
 import { Environment } from './schema.js';
@@ -77,7 +78,7 @@ export function readRunbooks(data: unknown): RunbookInfo[] {
 
 /** Quotes and joins names: `"a"`, `"a" and "b"`, `"a", "b" and "c"`. */
 export function quoteList(names: readonly string[]): string {
-  const quoted = names.map((name) => `"${name}"`);
+  const quoted = names.map(quote);
   return quoted.length <= 1 ? (quoted[0] ?? '') : `${quoted.slice(0, -1).join(', ')} and ${quoted[quoted.length - 1]}`;
 }
 

@@ -9,15 +9,21 @@
  */
 import type { ProviderDefinition } from '../steps/definition.js';
 import { providerDefinitions } from '../steps/catalog.js';
+import { blameAlias, isAliasBomb, mayHoldAliases, measureData } from './alias-expansion.js';
+import { boundedMessage, cutShort } from './echo.js';
 import { checkFile } from './file-checks.js';
 import { asList, asRecord, asString } from './loose.js';
-import { readEnvironments, readRunbooks, type LintContext } from './lint-context.js';
+import { readEnvironments, readRunbooks, type LintContext, type Reporter } from './lint-context.js';
 import { checkRunbookTemplates } from './references.js';
 import { RunbooksFile } from './schema.js';
 import { checkRunbookSteps } from './step-checks.js';
-import { formatPath, SourceMap, type PathSegment, type Position } from './yaml-positions.js';
+import { formatPath, positionIn, SourceMap, type PathSegment, type Position } from './yaml-positions.js';
 import { loadYamlData } from './yaml-data.js';
 import { issueProblems } from './zod-issues.js';
+import { validate } from './zod-pieces.js';
+
+/** How many problems lint and the loader print; the rest are counted. */
+export const PROBLEMS_SHOWN = 100;
 
 /** One problem in a runbooks file. */
 export interface LintProblem {
@@ -46,6 +52,19 @@ export function formatProblem(problem: LintProblem): string {
   return `${problem.file}:${problem.line}:${problem.col} ${problem.path}: ${problem.message}`;
 }
 
+/**
+ * The lines to print for the problems: the first `limit` as `FILE:LINE:COL path: message`, then
+ * `… and 49,900 more problems (50,000 in all)` when there are more.
+ */
+export function problemLines(problems: readonly LintProblem[], limit = PROBLEMS_SHOWN): string[] {
+  const lines = problems.slice(0, limit).map(formatProblem);
+  const more = problems.length - limit;
+  if (more > 0) {
+    lines.push(`… and ${more.toLocaleString('en-US')} more problem${more === 1 ? '' : 's'} (${problems.length.toLocaleString('en-US')} in all)`);
+  }
+  return lines;
+}
+
 /** Every problem of a runbooks file's text, sorted by position. */
 export function lintRunbooksText(text: string, fileLabel: string, options: LintOptions = {}): LintProblem[] {
   return [...analyzeRunbooksText(text, fileLabel, options).problems];
@@ -55,26 +74,47 @@ export function lintRunbooksText(text: string, fileLabel: string, options: LintO
 export function analyzeRunbooksText(text: string, fileLabel: string, options: LintOptions = {}): LintResult {
   const found: Array<{ position: Position; path: string; message: string }> = [];
   const report = (position: Position, path: readonly PathSegment[] | string, message: string) =>
-    found.push({ position, path: typeof path === 'string' ? path : formatPath(path), message });
+    found.push({ position, path: typeof path === 'string' ? path : formatPath(path), message: boundedMessage(message) });
   const finish = (file?: RunbooksFile): LintResult => {
     const problems = sortProblems(found).map(({ position, path, message }) => ({ file: fileLabel, line: position.line, col: position.col, path, message }));
     return problems.length === 0 && file ? { problems, file } : { problems };
   };
 
   const source = new SourceMap(text);
-  let data = loadYamlData(text)?.data;
+  const loaded = loadYamlData(text);
+  if (loaded && 'tooDeep' in loaded) {
+    // The position-keeping parser would run out of stack too, and take a second doing it.
+    report(positionIn(text, loaded.tooDeep), '(syntax)', TOO_DEEP);
+    return finish();
+  }
+  let data = loaded?.data;
   if (data === undefined) {
     // js-yaml refused the text (or it is empty): let the position-keeping parser say where and why.
+    let tooDeep = false;
     for (const error of source.document.errors) {
-      const key = /^[^:\n]*/.exec(text.slice(error.pos[0]))?.[0].trim();
-      const message = error.code === 'DUPLICATE_KEY' ? `duplicate key "${key}": each key may appear once in a mapping` : lowerFirst(error.message);
+      const message = syntaxMessage(error.message);
+      // Running out of stack is reported once per frame it unwinds; once is enough.
+      if (message === TOO_DEEP && tooDeep) continue;
+      tooDeep ||= message === TOO_DEEP;
       report(source.position(error.pos[0]), '(syntax)', message);
     }
-    if (source.document.errors.some((error) => error.code !== 'DUPLICATE_KEY')) return finish();
+    for (const offset of source.duplicateKeys()) {
+      const key = cutShort(/^[^:\r\n]*/.exec(text.slice(offset, offset + 200))?.[0].trim() ?? '');
+      report(source.position(offset), '(syntax)', `duplicate key "${key}": each key may appear once in a mapping`);
+    }
+    if (source.document.errors.length > 0) return finish();
     try {
       data = source.document.toJS({ maxAliasCount: 1000 });
     } catch (error) {
       report(source.position(0), '(syntax)', lowerFirst((error as Error).message));
+      return finish();
+    }
+  }
+  if (mayHoldAliases(text)) {
+    const size = measureData(data);
+    if (isAliasBomb(size)) {
+      const blamed = blameAlias(source.document, size);
+      report(source.position(blamed.offset), blamed.path, blamed.message);
       return finish();
     }
   }
@@ -84,11 +124,21 @@ export function analyzeRunbooksText(text: string, fileLabel: string, options: Li
     return finish();
   }
 
-  const parsed = RunbooksFile.safeParse(data);
-  if (!parsed.success) {
-    for (const problem of issueProblems(parsed.error.issues, RunbooksFile, data, [], source)) {
-      report(problem.position, problem.path, problem.message);
-    }
+  try {
+    return finish(checkData(data, source, options, report));
+  } catch (error) {
+    // Our walks are iterative or as deep as the data js-yaml managed to build; this is a last resort.
+    if (!(error instanceof RangeError)) throw error;
+    report(source.value([]), [], 'the file is too deeply nested or too large to check; make it smaller');
+    return finish();
+  }
+}
+
+/** Validates plain data against the schema and every cross-reference; returns the file when the schema holds. */
+function checkData(data: unknown, source: SourceMap, options: LintOptions, report: Reporter): RunbooksFile | undefined {
+  const { issues, value } = validate(RunbooksFile, data);
+  for (const problem of issueProblems(issues, RunbooksFile, data, [], source)) {
+    report(problem.position, problem.path, problem.message);
   }
 
   const context: LintContext = {
@@ -109,19 +159,32 @@ export function analyzeRunbooksText(text: string, fileLabel: string, options: Li
     checkRunbookSteps(context, runbook, ids);
     checkRunbookTemplates(context, runbook);
   }
-  return finish(parsed.success ? parsed.data : undefined);
+  return value;
 }
 
+const TOO_DEEP = 'the YAML nests too deeply to read; flatten this value';
+
+function syntaxMessage(message: string): string {
+  if (/call stack/i.test(message)) return TOO_DEEP;
+  return lowerFirst(message);
+}
+
+/** Sorted by position (stable), each problem once: the first of equal position, path and message is kept. */
 function sortProblems<T extends { position: Position; path: string; message: string }>(problems: T[]): T[] {
-  const seen = new Set<string>();
-  return problems
-    .filter((problem) => {
-      const key = `${problem.position.line}:${problem.position.col}:${problem.path}:${problem.message}`;
-      if (seen.has(key)) return false;
-      seen.add(key);
-      return true;
-    })
-    .sort((a, b) => a.position.line - b.position.line || a.position.col - b.position.col);
+  const sorted = [...problems].sort((a, b) => a.position.line - b.position.line || a.position.col - b.position.col);
+  const unique: T[] = [];
+  // Problems at one position, as keys: a group is usually one problem, rarely thousands.
+  let group = new Set<string>();
+  let previous: Position | undefined;
+  for (const problem of sorted) {
+    if (!previous || previous.line !== problem.position.line || previous.col !== problem.position.col) group = new Set();
+    previous = problem.position;
+    const key = `${problem.path}\n${problem.message}`;
+    if (group.has(key)) continue;
+    group.add(key);
+    unique.push(problem);
+  }
+  return unique;
 }
 
 function lowerFirst(message: string): string {

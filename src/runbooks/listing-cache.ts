@@ -18,6 +18,7 @@ import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { productVersion } from '../product.js';
+import { readRunbooksBytes } from './file-bytes.js';
 import type { RunbooksListing, SectionListing } from './list.js';
 
 /** Bump when the cached shape changes. */
@@ -126,9 +127,10 @@ async function loadFresh(path: string, label: string): Promise<Fresh> {
   };
 }
 
+/** The bytes, read as the loader reads them (regular files within the size limit only), or undefined. */
 function readBytesOrUndefined(path: string): Buffer | undefined {
   try {
-    return readFileSync(path);
+    return readRunbooksBytes(path, path);
   } catch {
     return undefined;
   }

@@ -1,18 +1,22 @@
 /**
  * Loads the runbooks file every command works from: read, lint, validate, and resolve the
  * environment's relative paths against the file's directory. Anything wrong is a ConfigError
- * listing every lint problem, never a YAML or zod exception.
+ * listing the lint problems, never a YAML or zod exception.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { ConfigError } from '../errors.js';
-import { analyzeRunbooksText, formatProblem } from './lint.js';
+import { readRunbooksBytes } from './file-bytes.js';
+import { analyzeRunbooksText, problemLines } from './lint.js';
+import { decodeRunbooksText } from './text-encoding.js';
 import type { Environment, RunbooksFile } from './schema.js';
+import { applySettingsFiles } from './settings-file.js';
 
 /** A validated runbooks file with the text and hash a session pins itself to. */
 export interface LoadedRunbooks {
   readonly file: RunbooksFile;
+  /** The environments as the file writes them, before any `settingsFile` was applied; only when one was. */
+  readonly declared?: RunbooksFile;
   /** Absolute path of the file. */
   readonly path: string;
   readonly text: string;
@@ -20,16 +24,12 @@ export interface LoadedRunbooks {
   readonly hash: string;
 }
 
-/** Reads the file's text; a missing or unreadable file is a ConfigError saying what to do. */
+/**
+ * Reads the file's text. A missing file, anything but a regular file (a FIFO, /dev/zero), a file
+ * over the size limit, or one that is not UTF-8 is a ConfigError saying what to do.
+ */
 export function readRunbooksText(path: string, label: string = path): string {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new ConfigError(`runbooks file not found: ${label}; pass --file or set RUNBOOK_FILE`);
-    if (code === 'EISDIR') throw new ConfigError(`${label} is a directory, not a runbooks file; pass --file with the YAML file`);
-    throw new ConfigError(`cannot read runbooks file ${label}: ${(error as Error).message}`);
-  }
+  return decodeRunbooksText(readRunbooksBytes(path, label), label);
 }
 
 /** `sha256:<hex>` of a runbooks file's text. */
@@ -38,8 +38,8 @@ export function runbooksHash(text: string): string {
 }
 
 /**
- * Loads and validates the runbooks file at `path`. Throws ConfigError whose details are every
- * lint line (`FILE:LINE:COL path: message`). `label` is how to name the file in messages.
+ * Loads and validates the runbooks file at `path`. Throws ConfigError whose details are the lint
+ * lines (`FILE:LINE:COL path: message`, the first hundred and a count). `label` is how to name the file in messages.
  */
 export function loadRunbooksFile(path: string, label: string = path): LoadedRunbooks {
   const absolute = resolve(path);
@@ -51,11 +51,19 @@ export function loadRunbooksFile(path: string, label: string = path): LoadedRunb
 export function parseRunbooksText(text: string, path: string, label: string = path): LoadedRunbooks {
   const { problems, file } = analyzeRunbooksText(text, label);
   if (!file) {
-    const count = problems.length === 1 ? '1 problem' : `${problems.length} problems`;
-    throw new ConfigError(`runbooks file ${label} has ${count}; fix ${problems.length === 1 ? 'it' : 'them'} (runbook lint ${label} lists them)`, problems.map(formatProblem));
+    const count = problems.length === 1 ? '1 problem' : `${problems.length.toLocaleString('en-US')} problems`;
+    throw new ConfigError(`runbooks file ${label} has ${count}; fix ${problems.length === 1 ? 'it' : 'them'} (runbook lint ${label} lists them)`, problemLines(problems));
   }
   const absolute = resolve(path);
-  return { file: withAbsolutePaths(file, dirname(absolute)), path: absolute, text, hash: runbooksHash(text) };
+  const declared = withAbsolutePaths(file, dirname(absolute));
+  const applied = applySettingsFiles(declared);
+  return {
+    file: applied === declared ? declared : withAbsolutePaths(applied, dirname(absolute)),
+    ...(applied === declared ? {} : { declared }),
+    path: absolute,
+    text,
+    hash: runbooksHash(text),
+  };
 }
 
 function withAbsolutePaths(file: RunbooksFile, directory: string): RunbooksFile {
@@ -73,7 +81,7 @@ function withAbsolutePaths(file: RunbooksFile, directory: string): RunbooksFile 
       environment.backup?.tool === 'pg_basebackup'
         ? { ...environment.backup, baseBackupDir: absolute(environment.backup.baseBackupDir)!, walArchiveDir: absolute(environment.backup.walArchiveDir)! }
         : environment.backup;
-    environments[name] = { ...environment, postgres, ...(backup ? { backup } : {}) };
+    environments[name] = { ...environment, postgres, ...(backup ? { backup } : {}), ...defined('settingsFile', absolute(environment.settingsFile)) };
   }
   return { ...file, environments };
 }

@@ -2,6 +2,7 @@
  * Lint of templates: every `${{ … }}` in a runbook must name a declared input, an earlier step's
  * real output, a field every environment has, or a session field; and none may sit inside SQL.
  */
+import { cutShort, quote } from './echo.js';
 import { findTemplates, sessionFields, type TemplateReference } from './templates.js';
 import { hasPath, asRecord } from './loose.js';
 import { applicableEnvironments, quoteList, type LintContext, type RunbookInfo, type StepInfo } from './lint-context.js';
@@ -60,32 +61,30 @@ function scan(scope: Scope, value: unknown, path: readonly PathSegment[], curren
 
 function checkString(scope: Scope, text: string, path: readonly PathSegment[], current: number, step: StepInfo | undefined): void {
   const { context } = scope;
-  const report = (start: number, message: string) => {
-    const occurrence = text.slice(0, start).split('${{').length - 1;
-    context.report(context.source.template(path, occurrence), path, message);
-  };
+  const report = (occurrence: number, message: string) => context.report(context.source.template(path, occurrence), path, message);
   const { references, errors } = findTemplates(text);
-  for (const error of errors) report(error.start, error.message);
+  for (const error of errors) report(error.occurrence, error.message);
 
   const inSql = path[path.length - 1] === 'sql' && path[path.length - 2] === 'with';
   for (const reference of references) {
     if (inSql) {
-      report(reference.start, `template ${reference.text} inside SQL: pass values as params: [...] and refer to them as $1`);
+      report(reference.occurrence, `template ${cutShort(reference.text)} inside SQL: pass values as params: [...] and refer to them as $1`);
       continue;
     }
     const problem = referenceProblem(scope, reference, current, step);
-    if (problem) report(reference.start, problem);
+    if (problem) report(reference.occurrence, problem);
   }
 }
 
 function referenceProblem(scope: Scope, reference: TemplateReference, current: number, step: StepInfo | undefined): string | undefined {
-  const { path, text } = reference;
+  const { path } = reference;
+  const text = cutShort(reference.text);
   switch (reference.namespace) {
     case 'inputs': {
       if (path.length !== 1) return `malformed template ${text}: write \${{ inputs.NAME }}`;
       if (scope.inputs.includes(path[0]!)) return undefined;
       const declared = scope.inputs.length > 0 ? ` (declared: ${scope.inputs.join(', ')})` : '';
-      return `unknown input "${path[0]}" in ${text}: declare it under the runbook's inputs:${declared}`;
+      return `unknown input ${quote(path[0]!)} in ${text}: declare it under the runbook's inputs:${declared}`;
     }
     case 'steps':
       return stepReferenceProblem(scope, reference, current, step);
@@ -103,11 +102,12 @@ function referenceProblem(scope: Scope, reference: TemplateReference, current: n
 }
 
 function stepReferenceProblem(scope: Scope, reference: TemplateReference, current: number, step: StepInfo | undefined): string | undefined {
-  const { path, text } = reference;
+  const { path } = reference;
+  const text = cutShort(reference.text);
   if (path.length !== 3 || path[1] !== 'outputs') return `malformed template ${text}: write \${{ steps.STEP.outputs.NAME }}`;
   const [id, , output] = path as [string, string, string];
   const target = scope.steps.get(id);
-  if (!target) return `unknown step "${id}" in ${text}: no step of this runbook has that id`;
+  if (!target) return `unknown step ${quote(id)} in ${text}: no step of this runbook has that id`;
   if (step && target.index === step.index) return `${text}: a step cannot use its own outputs`;
   if (target.index >= current) return `step "${id}" comes later in the runbook; ${text} may only use outputs of earlier steps`;
   const outputs = stepOutputs(target, scope.context);

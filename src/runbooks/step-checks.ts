@@ -3,6 +3,7 @@
  * parameters, the Postgres connections it names, and the alerts, assets and `when:` paths a
  * step refers to.
  */
+import { quote } from './echo.js';
 import type { z } from 'zod';
 import type { ProviderDefinition } from '../steps/definition.js';
 import { parseDurationSeconds } from '../steps/params.js';
@@ -11,6 +12,7 @@ import { StepKind } from './schema.js';
 import { asList, asRecord, asString, hasPath, valueAt } from './loose.js';
 import { applicableEnvironments, quoteList, type LintContext, type RunbookInfo, type StepInfo } from './lint-context.js';
 import { issueProblems } from './zod-issues.js';
+import { validate } from './zod-pieces.js';
 import type { PathSegment } from './yaml-positions.js';
 
 const AUTOMATED = ['check', 'wait', 'action'];
@@ -54,7 +56,7 @@ export function reportDuplicates(
       continue;
     }
     const { line } = context.source.value(earlier);
-    context.report(context.source.value(path), path, `duplicate ${what} id "${id}" (first used on line ${line})`);
+    context.report(context.source.value(path), path, `duplicate ${what} id ${quote(id)} (first used on line ${line})`);
   }
 }
 
@@ -85,7 +87,7 @@ function checkStep(context: LintContext, step: StepInfo, ids: FileIds): void {
         report(
           source.value([...path, 'uses']),
           [...path, 'uses'],
-          `provider "${uses}" cannot be used by a ${kind} step (it serves: ${definition.kinds.join(', ')})`,
+          `provider ${quote(uses)} cannot be used by a ${kind} step (it serves: ${definition.kinds.join(', ')})`,
         );
       }
       checkParams(context, definition, value.with, [...path, 'with'], step);
@@ -103,7 +105,7 @@ function checkStep(context: LintContext, step: StepInfo, ids: FileIds): void {
       const fromPath = [...path, 'input', 'from'];
       const definition = providerFor(context, fromUses, [...fromPath, 'uses']);
       if (definition && !definition.kinds.includes('input')) {
-        report(source.value([...fromPath, 'uses']), [...fromPath, 'uses'], `provider "${fromUses}" offers no live list for input steps (it serves: ${definition.kinds.join(', ')})`);
+        report(source.value([...fromPath, 'uses']), [...fromPath, 'uses'], `provider ${quote(fromUses)} offers no live list for input steps (it serves: ${definition.kinds.join(', ')})`);
       }
       if (definition) checkParams(context, definition, from?.with, [...fromPath, 'with'], step);
     }
@@ -112,23 +114,23 @@ function checkStep(context: LintContext, step: StepInfo, ids: FileIds): void {
   for (const whenPath of Object.keys(asRecord(value.when) ?? {})) {
     const segments = whenPath.split('.');
     if (whenPath === 'name' || context.environments.some((environment) => hasPath(environment.value, segments))) continue;
-    report(source.key([...path, 'when', whenPath]), [...path, 'when', whenPath], `no environment has "${whenPath}", so this condition never holds`);
+    report(source.key([...path, 'when', whenPath]), [...path, 'when', whenPath], `no environment has ${quote(whenPath)}, so this condition never holds`);
   }
 
   for (const field of ['timeout', 'interval']) {
     const duration = asString(value[field]);
     if (duration !== undefined && parseDurationSeconds(duration) === undefined) {
-      report(source.value([...path, field]), [...path, field], `expected a duration like "90s", "30m", "26h" or "7d", got "${duration}"`);
+      report(source.value([...path, field]), [...path, field], `expected a duration like "90s", "30m", "26h" or "7d", got ${quote(duration)}`);
     }
   }
 
   const alert = asString(value.alert);
   if (alert !== undefined && !ids.alerts.has(alert)) {
-    report(source.value([...path, 'alert']), [...path, 'alert'], `unknown alert "${alert}": define it under alerts: (id)`);
+    report(source.value([...path, 'alert']), [...path, 'alert'], `unknown alert ${quote(alert)}: define it under alerts: (id)`);
   }
   const asset = asString(asRecord(value.signal)?.asset);
   if (asset !== undefined && !ids.assets.has(asset)) {
-    report(source.value([...path, 'signal', 'asset']), [...path, 'signal', 'asset'], `unknown asset "${asset}": define it under assets: (id)`);
+    report(source.value([...path, 'signal', 'asset']), [...path, 'signal', 'asset'], `unknown asset ${quote(asset)}: define it under assets: (id)`);
   }
 }
 
@@ -138,7 +140,7 @@ function providerFor(context: LintContext, name: string, path: readonly PathSegm
   const family = name.split('.')[0];
   const siblings = [...context.providers.keys()].filter((candidate) => candidate.startsWith(`${family}.`));
   const hint = siblings.length > 0 ? `; ${family} providers: ${siblings.join(', ')}` : '; see docs/providers.md for the built-in providers';
-  context.report(context.source.value(path), path, `unknown provider "${name}"${hint}`);
+  context.report(context.source.value(path), path, `unknown provider ${quote(name)}${hint}`);
   return undefined;
 }
 
@@ -151,14 +153,14 @@ function checkParams(
   step: StepInfo,
 ): void {
   const data = params ?? {};
-  const parsed = definition.params.safeParse(data);
-  if (!parsed.success) {
+  const { issues } = validate(definition.params, data);
+  if (issues.length > 0) {
     const ignore = (issue: z.core.$ZodIssue) => {
       const local = issue.path.filter((segment): segment is PathSegment => typeof segment !== 'symbol');
       const value = valueAt(data, local);
       return local.length > 0 ? containsTemplate(value) : typeof value === 'string' && containsTemplate(value);
     };
-    for (const problem of issueProblems(parsed.error.issues, definition.params, data, path, context.source, ignore)) {
+    for (const problem of issueProblems(issues, definition.params, data, path, context.source, ignore)) {
       context.report(problem.position, problem.path, problem.message);
     }
   }
@@ -175,7 +177,7 @@ function checkParams(
     context.report(
       context.source.value([...path, param]),
       [...path, param],
-      `connection "${name}" is not defined in ${where}; add it under environments.${lacking[0]}.postgres`,
+      `connection ${quote(name)} is not defined in ${where}; add it under environments.${lacking[0]}.postgres`,
     );
   }
 }

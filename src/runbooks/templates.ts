@@ -3,6 +3,7 @@
  * `${{ session.id }}`. One parser serves lint (positions, references) and the session engine
  * (resolution). A resolved value is data for a parameter, never text for SQL or a shell.
  */
+import { cutShort, quote } from './echo.js';
 
 export type TemplateNamespace = 'inputs' | 'steps' | 'env' | 'session';
 
@@ -18,43 +19,63 @@ export interface TemplateReference {
   /** Offsets of the template inside the string. */
   readonly start: number;
   readonly end: number;
+  /** How many `${{` come before it in the string (the source map finds the template by it). */
+  readonly occurrence: number;
 }
 
 export interface TemplateSyntaxError {
   readonly message: string;
   readonly start: number;
   readonly end: number;
+  /** How many `${{` come before it in the string. */
+  readonly occurrence: number;
 }
 
-const TEMPLATE = /\$\{\{([^}]*)\}\}/g;
-const UNCLOSED = /\$\{\{(?![^}]*\}\})/g;
+const OPEN = '${{';
 const SEGMENT = /^[A-Za-z0-9_-]+$/;
 const NAMESPACES: readonly string[] = ['inputs', 'steps', 'env', 'session'];
 
-/** Finds every template in `text`, with syntax errors (unclosed, empty, unknown namespace, bad path). */
+/**
+ * Finds every template in `text`, with syntax errors (unclosed, empty, unknown namespace, bad path).
+ * A template is `${{`, then anything but `}`, then `}}`; a `${{` with no such end is unclosed.
+ * One pass over the text: the next `}` is looked up once per stretch of text, never once per
+ * `${{`, so a string of a hundred thousand templates takes as long as reading it.
+ */
 export function findTemplates(text: string): { references: TemplateReference[]; errors: TemplateSyntaxError[] } {
   const references: TemplateReference[] = [];
   const errors: TemplateSyntaxError[] = [];
-  for (const match of text.matchAll(TEMPLATE)) {
-    const start = match.index;
-    const end = start + match[0].length;
-    const expression = match[1]!.trim();
-    const segments = expression.split('.');
-    const [namespace, ...path] = segments;
-    if (expression === '') {
-      errors.push({ message: 'empty template "${{ }}"', start, end });
-    } else if (!NAMESPACES.includes(namespace!)) {
-      errors.push({ message: `unknown template namespace "${namespace}" in "${match[0]}": use inputs, steps, env or session`, start, end });
-    } else if (path.length === 0 || !segments.every((segment) => SEGMENT.test(segment))) {
-      errors.push({ message: `malformed template "${match[0]}": expected a dotted path such as "${namespace}.name"`, start, end });
-    } else {
-      references.push({ text: match[0], namespace: namespace as TemplateNamespace, path, start, end });
+  const unclosed: TemplateSyntaxError[] = [];
+  let occurrence = 0;
+  let brace = -2; // the first `}` at or after the current search point; -1 when there is none
+  let consumedUntil = 0; // a `${{` before this offset lies inside a template already found
+  for (let start = text.indexOf(OPEN); start !== -1; start = text.indexOf(OPEN, start + OPEN.length), occurrence++) {
+    if (brace !== -1 && brace < start + OPEN.length) brace = text.indexOf('}', start + OPEN.length);
+    const closed = brace !== -1 && text.charCodeAt(brace + 1) === 125; // `}}`
+    if (!closed) {
+      unclosed.push({ message: 'unclosed template: "${{" without "}}"', start, end: text.length, occurrence });
+      continue;
     }
+    if (start < consumedUntil) continue;
+    const end = brace + 2;
+    consumedUntil = end;
+    const whole = text.slice(start, end);
+    const problem = templateProblem(whole, text.slice(start + OPEN.length, brace).trim());
+    if (typeof problem === 'string') errors.push({ message: problem, start, end, occurrence });
+    else references.push({ text: whole, namespace: problem.namespace, path: problem.path, start, end, occurrence });
   }
-  for (const match of text.matchAll(UNCLOSED)) {
-    errors.push({ message: 'unclosed template: "${{" without "}}"', start: match.index, end: text.length });
-  }
+  for (const error of unclosed) errors.push(error);
   return { references, errors };
+}
+
+function templateProblem(whole: string, expression: string): string | { namespace: TemplateNamespace; path: string[] } {
+  if (expression === '') return 'empty template "${{ }}"';
+  const segments = expression.split('.');
+  const [namespace, ...path] = segments;
+  if (!NAMESPACES.includes(namespace!)) return `unknown template namespace ${quote(namespace!)} in ${quote(whole)}: use inputs, steps, env or session`;
+  if (path.length === 0 || !segments.every((segment) => SEGMENT.test(segment))) {
+    return `malformed template ${quote(whole)}: expected a dotted path such as "${cutShort(namespace!)}.name"`;
+  }
+  return { namespace: namespace as TemplateNamespace, path };
 }
 
 /** True when any string inside `value` holds a template. */

@@ -2,7 +2,8 @@
  * Maps paths inside the parsed runbooks file (`runbooks.0.sections.1.steps.2.with.sql`) back to
  * line and column of the YAML source, so every lint problem points at the offending text.
  */
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import { cutShort } from './echo.js';
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
 
 export type PathSegment = string | number;
 
@@ -12,9 +13,23 @@ export interface Position {
   readonly col: number;
 }
 
-/** Paths as lint prints them: dots and array indexes; the document itself is "(root)". */
+/** Paths as lint prints them: dots and array indexes; the document itself is "(root)". A key too long to read is cut short. */
 export function formatPath(path: readonly PathSegment[]): string {
-  return path.length === 0 ? '(root)' : path.join('.');
+  return path.length === 0 ? '(root)' : path.map((segment) => (typeof segment === 'string' ? cutShort(segment) : segment)).join('.');
+}
+
+/** Line and column of an offset, counting \r\n, \r and \n as line breaks (without parsing the YAML). */
+export function positionIn(text: string, offset: number): Position {
+  let line = 1;
+  let lineStart = 0;
+  for (let index = 0; index < offset && index < text.length; index++) {
+    const code = text.charCodeAt(index);
+    if (code === 10 || (code === 13 && text.charCodeAt(index + 1) !== 10)) {
+      line++;
+      lineStart = index + 1;
+    }
+  }
+  return { line, col: offset - lineStart + 1 };
 }
 
 interface Found {
@@ -33,13 +48,40 @@ interface Found {
 export class SourceMap {
   private readonly lineCounter = new LineCounter();
   private parsed: Document.Parsed | undefined;
+  /** The text with every line break as the `yaml` package counts lines (it counts only `\n`). */
+  private readonly lines: string;
+  /** Pairs of large mappings by key, so a path lookup never scans a mapping of 50,000 keys. */
+  private readonly pairsByKey = new WeakMap<YAMLMap, Map<string, Pair>>();
+  /** Where each needle occurs inside a scalar's source, so the n-th template costs no rescan. */
+  private readonly needles = new WeakMap<Node, Map<string, number[]>>();
 
-  constructor(readonly text: string) {}
+  constructor(readonly text: string) {
+    // A lone CR is a line break in YAML; as "\n" (same length) every offset stays put and lines count right.
+    this.lines = text.includes('\r') ? text.replace(/\r(?!\n)/g, '\n') : text;
+  }
 
   /** The YAML document with node ranges (parsed on first use). */
   get document(): Document.Parsed {
-    this.parsed ??= parseDocument(this.text, { lineCounter: this.lineCounter, prettyErrors: false });
+    // The parser's own duplicate-key check compares each key with every earlier one of its
+    // mapping, minutes for a mapping of 50,000 keys; duplicateKeys() does it in one pass.
+    this.parsed ??= parseDocument(this.lines, { lineCounter: this.lineCounter, prettyErrors: false, uniqueKeys: false });
     return this.parsed;
+  }
+
+  /** Where each key that repeats an earlier key of its mapping starts, in document order. */
+  duplicateKeys(): number[] {
+    const offsets: number[] = [];
+    visit(this.document, {
+      Map(_key, map) {
+        const seen = new Set<unknown>();
+        for (const pair of map.items) {
+          if (!isScalar(pair.key) || !pair.key.range) continue;
+          if (seen.has(pair.key.value)) offsets.push(pair.key.range[0]);
+          else seen.add(pair.key.value);
+        }
+      },
+    });
+    return offsets;
   }
 
   /** Line and column of a character offset. */
@@ -80,17 +122,25 @@ export class SourceMap {
     const found = this.find(path);
     const node = found.node;
     if (!node || !isScalar(node) || !node.range) return this.value(path);
-    const source = this.text.slice(node.range[0], node.range[1]);
-    let index = -1;
-    for (let seen = 0; seen <= occurrence; seen++) {
-      index = source.indexOf(needle, index + 1);
-      if (index === -1) return this.start(node);
+    const offset = this.offsetsOf(node, node.range, needle)[occurrence];
+    return offset === undefined ? this.start(node) : this.position(node.range[0] + offset);
+  }
+
+  private offsetsOf(node: Node, range: readonly number[], needle: string): number[] {
+    let byNeedle = this.needles.get(node);
+    if (!byNeedle) this.needles.set(node, (byNeedle = new Map()));
+    let offsets = byNeedle.get(needle);
+    if (!offsets) {
+      offsets = [];
+      const source = this.text.slice(range[0], range[1]);
+      for (let index = source.indexOf(needle); index !== -1; index = source.indexOf(needle, index + 1)) offsets.push(index);
+      byNeedle.set(needle, offsets);
     }
-    return this.position(node.range[0] + index);
+    return offsets;
   }
 
   private start(node: Node | undefined): Position {
-    const offset = node?.range?.[0] ?? firstContentOffset(this.text);
+    const offset = node?.range?.[0] ?? firstContentOffset(this.lines);
     return this.position(offset);
   }
 
@@ -102,7 +152,7 @@ export class SourceMap {
       key = undefined;
       let next: unknown;
       if (isMap(current)) {
-        const pair = current.items.find((item) => isScalar(item.key) && String(item.key.value) === String(segment));
+        const pair = this.pair(current, String(segment));
         if (!pair) return { nearest };
         key = isNode(pair.key) ? pair.key : undefined;
         next = pair.value;
@@ -117,6 +167,23 @@ export class SourceMap {
       nearest = next as Node;
     }
     return { node: isNode(current) ? current : undefined, key, nearest };
+  }
+
+  /** The first pair whose key is `key`, as a YAML outline shows it. */
+  private pair(map: YAMLMap, key: string): Pair | undefined {
+    const sameKey = (item: Pair) => isScalar(item.key) && String(item.key.value) === key;
+    if (map.items.length < 32) return map.items.find(sameKey);
+    let index = this.pairsByKey.get(map);
+    if (!index) {
+      index = new Map();
+      for (const item of map.items) {
+        if (!isScalar(item.key)) continue;
+        const name = String(item.key.value);
+        if (!index.has(name)) index.set(name, item);
+      }
+      this.pairsByKey.set(map, index);
+    }
+    return index.get(key);
   }
 }
 

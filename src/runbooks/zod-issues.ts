@@ -2,6 +2,7 @@
  * Turns zod issues into lint problems phrased for someone editing YAML: each points at the
  * offending key or value, and a missing field points at the mapping that should hold it.
  */
+import { ECHO_LIMIT, quote } from './echo.js';
 import type { z } from 'zod';
 import { type PathSegment, type Position, type SourceMap } from './yaml-positions.js';
 import { valueAt } from './loose.js';
@@ -26,6 +27,17 @@ export function issueProblems(
   ignore: (issue: z.core.$ZodIssue) => boolean = () => false,
 ): FoundProblem[] {
   const problems: FoundProblem[] = [];
+  // Issues of one mapping (its missing fields) come together: look its position up once.
+  let parentPath: readonly PathSegment[] = [];
+  let parentPosition: Position | undefined;
+  const parentOf = (path: readonly PathSegment[]): Position => {
+    const same = parentPosition && parentPath.length === path.length - 1 && parentPath.every((segment, index) => segment === path[index]);
+    if (!same) {
+      parentPath = path.slice(0, -1);
+      parentPosition = source.parent(path);
+    }
+    return parentPosition!;
+  };
   for (const issue of issues) {
     if (ignore(issue)) continue;
     const local = issue.path.filter((segment): segment is PathSegment => typeof segment !== 'symbol');
@@ -36,7 +48,7 @@ export function issueProblems(
 
     const missing = value === undefined && local.length > 0 && valueAt(data, local.slice(0, -1)) !== undefined;
     if (missing && (issue.code === 'invalid_type' || issue.code === 'invalid_value' || issue.code === 'invalid_union')) {
-      at(source.parent(path), path.slice(0, -1), `missing required field "${String(path[path.length - 1])}"`);
+      at(parentOf(path), path.slice(0, -1), `missing required field "${String(path[path.length - 1])}"`);
       continue;
     }
 
@@ -44,7 +56,7 @@ export function issueProblems(
       case 'unrecognized_keys': {
         const known = knownKeys(schema, data, local);
         for (const key of issue.keys) {
-          at(source.key([...path, key]), [...path, key], `unknown field "${key}"${suggestion(key, known)}`);
+          at(source.key([...path, key]), [...path, key], `unknown field ${quote(key)}${suggestion(key, known)}`);
         }
         break;
       }
@@ -64,10 +76,10 @@ export function issueProblems(
         }
         break;
       case 'invalid_key':
-        at(source.key(path), path, `invalid name "${String(path[path.length - 1])}": ${issue.issues[0]?.message ?? issue.message}`);
+        at(source.key(path), path, `invalid name ${quote(String(path[path.length - 1]))}: ${issue.issues[0]?.message ?? issue.message}`);
         break;
       case 'invalid_format':
-        at(source.value(path), path, `${issue.message}${typeof value === 'string' ? `, got "${value}"` : ''}`);
+        at(source.value(path), path, `${issue.message}${typeof value === 'string' ? `, got ${quote(value)}` : ''}`);
         break;
       default:
         at(source.value(path), path, issue.message);
@@ -105,7 +117,7 @@ export function describeValue(value: unknown): string {
   if (value === null) return 'an empty value';
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'object') return 'a mapping';
-  if (typeof value === 'string') return `"${value.length > 60 ? `${value.slice(0, 57)}...` : value}"`;
+  if (typeof value === 'string') return quote(value);
   return `${typeof value === 'number' ? 'the number' : 'the value'} ${String(value)}`;
 }
 
@@ -116,6 +128,8 @@ function oneOf(values: readonly unknown[]): string {
 
 function suggestion(key: string, known: readonly string[]): string {
   if (known.length === 0) return '';
+  // No field name is this long, and the edit distance of a megabyte key would take seconds.
+  if (key.length > ECHO_LIMIT) return `; allowed here: ${known.join(', ')}`;
   const close = known
     .map((candidate) => ({ candidate, distance: editDistance(key.toLowerCase(), candidate.toLowerCase()) }))
     .filter(({ distance }) => distance <= Math.max(1, Math.floor(key.length / 3)))

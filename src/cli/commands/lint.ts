@@ -1,7 +1,7 @@
 /** `runbook lint [FILE]`: every problem as `FILE:LINE:COL path: message`; exit 0 clean, 2 otherwise. */
 import { resolve } from 'node:path';
 import { ExitCode } from '../../exit-codes.js';
-import { formatProblem, analyzeRunbooksText } from '../../runbooks/lint.js';
+import { analyzeRunbooksText, problemLines } from '../../runbooks/lint.js';
 import { readRunbooksText } from '../../runbooks/load.js';
 import { writeLine, type CliIO } from '../io.js';
 import { runbooksFileLabel } from '../runbooks-file.js';
@@ -18,7 +18,7 @@ export async function run(command: ParsedCommand, io: CliIO): Promise<number> {
     writeLine(io.stdout, `${label}: ok (${plural(file.runbooks.length, 'runbook')}, ${plural(steps, 'step')})`);
     return ExitCode.ok;
   }
-  io.stdout.write(problems.map((problem) => `${formatProblem(problem)}\n`).join(''));
+  io.stdout.write(problemLines(problems).map((line) => `${line}\n`).join(''));
   writeLine(io.stderr, `${plural(problems.length, 'problem')} in ${label}`);
   return ExitCode.usage;
 }
