@@ -54,22 +54,39 @@ function runbookRow(runbook: RunbookEvidence, now: number): string[] {
 }
 
 function assetRow(asset: AssetEvidence): string[] {
-  const success = asset.lastSuccess
-    ? `${shortTime(asset.lastSuccess.at ?? asset.lastSuccess.checkedAt)} (${asset.lastSuccess.env})`
-    : 'never checked';
-  let freshness = 'never checked';
-  if (asset.freshness) {
-    const age = `${formatDuration(asset.freshness.ageMs)} old`;
-    const bound = asset.frequency ? ` (max ${asset.frequency})` : '';
-    freshness = `${asset.freshness.stale ? 'STALE ' : ''}${age}${bound}`;
+  return [asset.asset, successText(asset), freshnessText(asset), restoreText(asset)];
+}
+
+/** The last success, and a failed check after it; "never checked" only when no success check ever ran. */
+function successText(asset: AssetEvidence): string {
+  const check = asset.lastSuccessCheck;
+  const failedSince = check?.status === 'failed' && (!asset.lastSuccess || check.checkedAt > asset.lastSuccess.checkedAt) ? check : undefined;
+  if (!asset.lastSuccess) return failedSince ? `FAILED ${shortTime(failedSince.checkedAt)} (${failedSince.env}), never passed` : 'never checked';
+  const success = `${shortTime(asset.lastSuccess.at ?? asset.lastSuccess.checkedAt)} (${asset.lastSuccess.env})`;
+  return failedSince ? `${success}; FAILED since, ${shortTime(failedSince.checkedAt)}` : success;
+}
+
+/** The newest reported backup's age; a check that ran without reporting a backup time says so. */
+function freshnessText(asset: AssetEvidence): string {
+  const check = asset.lastFreshnessCheck;
+  const bound = asset.frequency ? ` (max ${asset.frequency})` : '';
+  if (!asset.freshness) {
+    if (!check) return 'never checked';
+    return `${check.status === 'failed' ? 'FAILED' : 'checked'} ${shortTime(check.checkedAt)} (${check.env}), no backup time reported`;
   }
+  const age = `${formatDuration(asset.freshness.ageMs)} old`;
+  const later = check && check.at === null && check.checkedAt > asset.freshness.checkedAt && check.status === 'failed' ? `; FAILED since, ${shortTime(check.checkedAt)}, no backup time reported` : '';
+  return `${asset.freshness.stale ? 'STALE ' : ''}${age}${bound}${later}`;
+}
+
+function restoreText(asset: AssetEvidence): string {
   let restore = 'no restore test';
   if (asset.restoreTest) {
     const last = asset.restoreTest.lastPassed;
     restore = last ? `${shortTime(last.finishedAt!)} ${asset.restoreTest.runbook}` : `never (${asset.restoreTest.runbook})`;
     if (asset.restoreTest.overdue) restore = `OVERDUE ${restore}`;
   }
-  return [asset.asset, success, freshness, restore];
+  return restore;
 }
 
 function recoveryText(drill: DrillEvidence): string {

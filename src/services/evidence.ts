@@ -77,8 +77,12 @@ export interface AssetEvidence {
   readonly retention: string | null;
   /** Newest passing check with signal kind "success", and the success time it reported. */
   readonly lastSuccess: SignalEvidence | null;
+  /** Newest success check that ran (passed or failed; skipped ones never ran): a failure after the last success shows here. */
+  readonly lastSuccessCheck: SignalEvidence | null;
   /** Newest backup time reported by the asset's freshness checks, and its age. */
   readonly freshness: FreshnessEvidence | null;
+  /** Newest freshness check that ran, whether or not it reported a backup time. */
+  readonly lastFreshnessCheck: SignalEvidence | null;
   /** The asset's restore-test runbook and its last passing drill. */
   readonly restoreTest: {
     readonly runbook: string;
@@ -148,7 +152,9 @@ function dueOf(lastPassed: DrillEvidence | null, cadence: NonNullable<Runbook['c
 function assetEvidence(asset: Asset, file: RunbooksFile, store: EventStore | undefined, drills: DrillIndex, now: Date, env: string | undefined): AssetEvidence {
   const scope = { asset: asset.id, ...(env ? { env } : {}) };
   const success = store ? newestCheckResult(store.db, { ...scope, signalKind: 'success', status: 'passed' }) : undefined;
+  const successCheck = store ? newestRan(store, { ...scope, signalKind: 'success' }) : undefined;
   const fresh = store ? newestReportedResult(store.db, { ...scope, signalKind: 'freshness' }) : undefined;
+  const freshnessCheck = store ? newestRan(store, { ...scope, signalKind: 'freshness' }) : undefined;
   const maxAgeSeconds = asset.frequency ? parseDurationSeconds(asset.frequency) : undefined;
   const maxAgeMs = maxAgeSeconds === undefined ? null : maxAgeSeconds * 1000;
   let freshness: FreshnessEvidence | null = null;
@@ -169,9 +175,19 @@ function assetEvidence(asset: Asset, file: RunbooksFile, store: EventStore | und
     frequency: asset.frequency ?? null,
     retention: asset.retention ?? null,
     lastSuccess: success ? signal(success) : null,
+    lastSuccessCheck: successCheck ? signal(successCheck) : null,
     freshness,
+    lastFreshnessCheck: freshnessCheck ? signal(freshnessCheck) : null,
     restoreTest,
   };
+}
+
+/** The newest result that ran (passed or failed) among those matching; a skipped check was not checked. */
+function newestRan(store: EventStore, query: { asset: string; signalKind: string; env?: string }): CheckResultRecord | undefined {
+  const candidates = (['passed', 'failed'] as const)
+    .map((status) => newestCheckResult(store.db, { ...query, status }))
+    .filter((record): record is CheckResultRecord => record !== undefined);
+  return candidates.reduce<CheckResultRecord | undefined>((newest, record) => (!newest || record.finishedAt > newest.finishedAt ? record : newest), undefined);
 }
 
 function signal(record: CheckResultRecord): SignalEvidence {

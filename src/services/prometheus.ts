@@ -3,8 +3,12 @@
  * (backup failed, backup stale, WAL stale, snapshot failed/stale) can be built in standard monitoring.
  */
 import { renameSync, writeFileSync } from 'node:fs';
+import type { RunbooksFile } from '../runbooks/schema.js';
 import { reportedSuccessTime } from './reported-time.js';
 import type { CheckOutcome, CheckRun } from './run-checks.js';
+
+/** What the metrics need of the runbooks file: which alert each check step detects. */
+export type AlertSource = Pick<RunbooksFile, 'runbooks'>;
 
 function label(value: string): string {
   return value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
@@ -21,15 +25,30 @@ function lastSuccessSeconds(outcome: CheckOutcome): number | undefined {
   return reported && Math.round(reported.ms / 1000);
 }
 
-/** The metrics text for one check run. */
-export function prometheusText(run: CheckRun): string {
+/**
+ * The alert a step detects, from the runbooks file: the same on a pass as on a failure, so a
+ * check's series keeps one label set (a label that appears only on failure starts a new series,
+ * and `runbook_check_success == 0` alerts never see the passing value that would resolve them).
+ */
+function stepAlert(file: AlertSource | undefined, outcome: CheckOutcome): string {
+  if (!file) return outcome.alert?.id ?? '';
+  const runbook = file.runbooks.find((candidate) => candidate.id === outcome.runbook);
+  const step = runbook?.sections.find((section) => section.id === outcome.section)?.steps.find((candidate) => candidate.id === outcome.step);
+  return step?.alert ?? '';
+}
+
+/**
+ * The metrics text for one check run. Give `file` (the runbooks the run came from) so the `alert`
+ * label is the step's alert whether it passed or failed; without it only failures carry one.
+ */
+export function prometheusText(run: CheckRun, file?: AlertSource): string {
   const lines = [
     '# HELP runbook_check_success 1 when the check passed, 0 when it failed (skipped checks are absent).',
     '# TYPE runbook_check_success gauge',
   ];
   const ran = run.outcomes.filter((outcome) => outcome.status !== 'skipped');
   for (const outcome of ran) {
-    const alert = outcome.alert?.id ?? '';
+    const alert = stepAlert(file, outcome);
     lines.push(
       `runbook_check_success{runbook="${label(run.runbook)}",env="${label(run.env)}",step="${label(outcome.step)}",alert="${label(alert)}"} ${outcome.status === 'passed' ? 1 : 0}`,
     );
@@ -65,9 +84,9 @@ export function prometheusText(run: CheckRun): string {
   return `${lines.join('\n')}\n`;
 }
 
-/** Writes atomically (temp file + rename), as the textfile collector requires. */
-export function writePrometheusFile(path: string, run: CheckRun): void {
+/** Writes atomically (temp file + rename), as the textfile collector requires; `file` gives each step's alert label. */
+export function writePrometheusFile(path: string, run: CheckRun, file: AlertSource): void {
   const temporary = `${path}.${process.pid}.tmp`;
-  writeFileSync(temporary, prometheusText(run));
+  writeFileSync(temporary, prometheusText(run, file));
   renameSync(temporary, path);
 }

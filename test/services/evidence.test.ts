@@ -129,10 +129,12 @@ describe('evidence', () => {
       frequency: '1d',
       retention: '30d',
       lastSuccess: { at: '2026-03-07T01:00:00.000Z', checkedAt: '2026-03-07T06:00:00.000Z', status: 'passed', env: 'checked', runbook: 'daily', step: 'backup-succeeded' },
+      lastSuccessCheck: { at: '2026-03-07T01:00:00.000Z', checkedAt: '2026-03-07T06:00:00.000Z', status: 'passed', env: 'checked', runbook: 'daily', step: 'backup-succeeded' },
       freshness: {
         at: '2026-03-07T01:00:00.000Z', checkedAt: '2026-03-07T06:00:00.000Z', status: 'passed', env: 'checked', runbook: 'daily', step: 'backup-fresh',
         ageMs: 11 * 3_600_000, maxAgeMs: 86_400_000, stale: false,
       },
+      lastFreshnessCheck: { at: '2026-03-07T01:00:00.000Z', checkedAt: '2026-03-07T06:00:00.000Z', status: 'passed', env: 'checked', runbook: 'daily', step: 'backup-fresh' },
       restoreTest: { runbook: 'verify-db', lastPassed: expect.objectContaining({ session: passedId }), nextDueAt: '2026-03-08T12:15:00.000Z', overdue: false },
     });
     // A failed freshness check still reports the newest backup it saw: 2.5 days old, over its 1d bound.

@@ -18,7 +18,7 @@ export async function run(command: ParsedCommand, io: CliIO): Promise<number> {
     processEnv: io.env,
   });
   io.stdout.write(command.options.json ? formatCheckJson(result) : formatCheckTable(result));
-  if (typeof command.options.prom === 'string') writePrometheusFile(command.options.prom, result);
+  if (typeof command.options.prom === 'string') writePrometheusFile(command.options.prom, result, loaded.file);
   // Evidence is a by-product: failing to keep it must not hide the checks' own results or exit code.
   try {
     const secrets = resolveEnvironment(result.env, loaded.file.environments[result.env]!, io.env).secrets;
