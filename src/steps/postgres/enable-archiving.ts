@@ -14,7 +14,7 @@
  * In a drill (`drill: true`) nothing is changed and the result says so.
  */
 import { existsSync, readdirSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
+import { chown, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type pg from 'pg';
 import type { ActionPreview, Provider, Reconciliation, StepContext } from '../provider.js';
@@ -65,11 +65,12 @@ function restartCommand(pgCtl: string, dataDir: string, runAs: string | undefine
   return { argv: [pgCtl, '-D', dataDir, '-l', join(dataDir, RESTORE_LOG), '-m', 'fast', '-w', '-t', seconds, 'restart'], ...(runAs ? { runAs } : {}) };
 }
 
-/** History files of timelines after the first that the archiver has not queued or archived. */
-function unqueuedHistoryFiles(dataDir: string): string[] {
+/** Timeline history files not archived yet (no .done), and which of them nothing has queued (no .ready either). */
+function historyFiles(dataDir: string): { pending: string[]; unqueued: string[] } {
   const wal = join(dataDir, 'pg_wal');
   const status = new Set(existsSync(join(wal, 'archive_status')) ? readdirSync(join(wal, 'archive_status')) : []);
-  return (existsSync(wal) ? readdirSync(wal) : []).filter((name) => /^[0-9A-F]{8}\.history$/.test(name) && !status.has(`${name}.ready`) && !status.has(`${name}.done`));
+  const pending = (existsSync(wal) ? readdirSync(wal) : []).filter((name) => /^[0-9A-F]{8}\.history$/.test(name) && !status.has(`${name}.done`)).sort();
+  return { pending, unqueued: pending.filter((name) => !status.has(`${name}.ready`)) };
 }
 
 /** The archive command's last failure in the server log: the "archive command failed" line, its DETAIL and the tool's own error. */
@@ -84,9 +85,12 @@ async function lastArchiveFailure(dataDir: string): Promise<string | undefined> 
     if (/archive command failed/.test(line)) at = index;
   });
   if (at < 0) return undefined;
-  const toolLines = lines.slice(at + 1, at + 4).filter((line) => !/\b(LOG|DETAIL):\s/.test(line) && line.trim() !== '');
+  // The command's own stderr comes just before the server's line about it, without the log prefix.
+  const said: string[] = [];
+  for (let index = at - 1; index >= 0 && lines[index]!.trim() !== '' && !/^\d{4}-\d{2}-\d{2} /.test(lines[index]!); index--) said.unshift(lines[index]!.trim());
+  const errorLines = said.filter((line) => /ERROR/.test(line));
   const detail = lines[at + 1]?.match(/DETAIL:\s+(.*)$/)?.[1];
-  return [lines[at]!.replace(/^.*?LOG:\s+/, ''), ...(toolLines.length ? [toolLines[0]!.trim()] : []), ...(detail ? [detail] : [])].join('; ');
+  return [lines[at]!.replace(/^.*?LOG:\s+/, ''), ...(errorLines.length ? errorLines : said).slice(0, 2), ...(detail ? [detail] : [])].join('; ');
 }
 
 async function waitForArchive(client: pg.Client, wanted: string, history: string[], dataDir: string, context: StepContext): Promise<ArchiverRow> {
@@ -137,7 +141,7 @@ export const enableArchiving: Provider<EnableArchivingParams> = {
           ...(settings.archive_mode === 'on' ? [] : [{ label: 'statement', value: SET_MODE_SQL }]),
           ...(params.archiveCommand ? [{ label: 'statement', value: `${SET_COMMAND_SQL} with $1 = the archive_command above, then the statement it returns` }] : []),
           ...(settings.archive_mode === 'on' && !params.archiveCommand ? [] : [{ label: 'restart', value: restartCommand(pgCtl, dataDir, runAs, context).argv.join(' ') }]),
-          ...unqueuedHistoryFiles(dataDir).map((name) => ({ label: 'queue for the archiver', value: `${name} (written while archiving was off): pg_wal/archive_status/${name}.ready` })),
+          ...historyFiles(dataDir).unqueued.map((name) => ({ label: 'queue for the archiver', value: `${name} (written while archiving was off): pg_wal/archive_status/${name}.ready` })),
           { label: 'then', value: `${MARKER_SQL}; ${SWITCH_SQL}; poll pg_stat_archiver until that segment is archived (fail after ${FAILURES_TOLERATED} failed attempts in a row, with the archive command's error)` },
         ],
         dryRun: problems.length ? { ok: false, detail: problems.join('; ') } : { ok: true, detail: `the server answers, is promoted, and a server runs from ${dataDir}` },
@@ -175,6 +179,15 @@ export const enableArchiving: Provider<EnableArchivingParams> = {
       const command = params.archiveCommand ?? before.archive_command;
       if (!command || command === '(disabled)') throw new ProviderFailure('invalid-input', `"${params.database}" has no archive_command`, 'give the step archiveCommand (the command the live cluster used, adjusted to this cluster)');
 
+      // Queued before the restart, so the archiver that starts finds them; looked at before, since it archives them at once.
+      const { pending: history, unqueued } = historyFiles(dataDir);
+      // Owned like the data directory: the archiver opens the file to rename it to .done.
+      const owner = await stat(dataDir);
+      for (const name of unqueued) {
+        const ready = join(dataDir, 'pg_wal', 'archive_status', `${name}.ready`);
+        await writeFile(ready, '', { mode: 0o600 });
+        if (isRoot()) await chown(ready, owner.uid, owner.gid);
+      }
       const restart = before.archive_mode !== 'on' || params.archiveCommand !== undefined;
       if (restart) {
         await withClient(
@@ -194,9 +207,6 @@ export const enableArchiving: Provider<EnableArchivingParams> = {
         context.onProgress?.({ message: `restarting "${params.database}": archive_mode takes effect only at start` });
         await runCommand(restartCommand(pgCtl, dataDir, runAs, context), context.signal);
       }
-      // Queued after the restart: a server that starts rebuilds nothing in archive_status, but one that is running reads it.
-      const history = unqueuedHistoryFiles(dataDir);
-      for (const name of history) await writeFile(join(dataDir, 'pg_wal', 'archive_status', `${name}.ready`), '');
       if (!(await postmasterOf(dataDir))) throw new ProviderFailure('unreachable', `no server runs from ${dataDir} after the restart`, `read ${join(dataDir, RESTORE_LOG)}`);
 
       return withClient(
