@@ -23,7 +23,12 @@ export function stepDetails(state: SessionState, step: StepState): DetailRow[] {
     rows.push({ label: 'detail', value: step.check.detail });
   }
   if (step.input) rows.push({ label: 'value', value: step.input.secret ? '[secret, not recorded]' : JSON.stringify(step.input.value) });
-  if (step.preview) rows.push({ label: 'preview', value: step.preview.summary });
+  if (step.preview) {
+    rows.push({ label: 'preview', value: step.preview.summary });
+    // The argv and resolved values exactly as previewed and recorded (the JSON export's ActionPreviewed details).
+    if (step.preview.details.length > 0) rows.push({ label: 'previewed', value: JSON.stringify(step.preview.details, null, 2), block: true });
+    if (step.preview.dryRun) rows.push({ label: 'dry run', value: `${step.preview.dryRun.ok ? 'passed' : 'FAILED'}: ${step.preview.dryRun.detail}` });
+  }
   if (step.confirmation) rows.push({ label: 'confirmed', value: `typed "${step.confirmation.typed}" at ${step.confirmation.at}` });
   if (step.intent) {
     rows.push({ label: 'idempotency key', value: step.intent.idempotencyKey });
