@@ -98,7 +98,7 @@ for (let index = 0; index < STEPS / 2; index++) session.completeStep(`step-${ind
 const stdout = new RecordingStdout();
 const stdin = new KeyStdin();
 // Mounted with the options the product mounts screens with (src/ui/run-app.tsx).
-const app = render(React.createElement(SessionScreen, { session, history: [], onExit: () => {} }), {
+const app = render(React.createElement(SessionScreen, { session, onExit: () => {} }), {
   ...screenRenderOptions,
   stdout,
   stdin,

@@ -33,7 +33,7 @@ export function homeSessionData(command: ParsedCommand, runbooks: readonly Runbo
   if (!existsSync(command.db)) return { sessions: [], evidence: new Map() };
   const store = openEventStore(command.db);
   try {
-    const sessions = listSessions(store, defaultLockOptions(currentHost()))
+    const sessions = listSessions(store, defaultLockOptions(currentHost(), process.env))
       .filter((session) => session.status === 'interrupted')
       .map((session) => ({
         id: session.id,
@@ -67,12 +67,12 @@ export function homeLauncher(command: ParsedCommand, io: CliIO, driven: DrivenSe
     async start(runbookId, env, incident) {
       const session = await service.start({ runbooks, runbookId, env, incident });
       driven.push(session);
-      return launched(service, session);
+      return launched(session);
     },
     async open(sessionId) {
       const session = await service.open(sessionId, { runbooks });
       driven.push(session);
-      return launched(service, session);
+      return launched(session);
     },
     close: () => service.store.close(),
   };

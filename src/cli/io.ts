@@ -1,3 +1,5 @@
+import type { Redactor } from '../state/redact.js';
+
 /** Everything a command touches of its process, injected so tests can drive commands in-process. */
 export interface CliIO {
   readonly stdout: NodeJS.WriteStream | NodeJS.WritableStream;
@@ -7,6 +9,8 @@ export interface CliIO {
   readonly interactive: boolean;
   readonly env: NodeJS.ProcessEnv;
   readonly cwd: string;
+  /** What the output is redacted with (headless commands): teach it the secrets a command resolves. */
+  readonly redactor?: Redactor;
 }
 
 /** The real process's IO. */

@@ -11,6 +11,7 @@ import { ExitCode } from '../exit-codes.js';
 import { bundledRunbooksPath, productVersion } from '../product.js';
 import { commands, findCommand } from './commands.js';
 import { writeLine, type CliIO } from './io.js';
+import { redactedIO } from './redacted-io.js';
 import type { CommandSpec, OptionSpec, ParsedCommand } from './spec.js';
 
 const globalOptions: Record<string, OptionSpec> = {
@@ -22,14 +23,18 @@ const globalOptions: Record<string, OptionSpec> = {
 
 /** Runs the CLI with `args` (argv without node and script); resolves to the exit code. */
 export async function main(args: readonly string[], io: CliIO): Promise<number> {
+  // Headless output and every error go through the log's redaction; the screens draw from
+  // redacted state and keep the terminal to themselves.
+  const redacted = redactedIO(io);
   try {
-    return await dispatch(args, io);
+    return await dispatch(args, io, redacted);
   } catch (error) {
-    return reportError(error, io);
+    return reportError(error, redacted);
   }
 }
 
-async function dispatch(args: readonly string[], io: CliIO): Promise<number> {
+async function dispatch(args: readonly string[], terminal: CliIO, redacted: CliIO): Promise<number> {
+  const io = redacted;
   const commandIndex = findCommandToken(args);
   const name = commandIndex === -1 ? 'home' : args[commandIndex]!;
   const spec = findCommand(name);
@@ -54,7 +59,7 @@ async function dispatch(args: readonly string[], io: CliIO): Promise<number> {
   if (parsed.positionals.length > max) {
     throw new OperatorError(`unexpected argument "${parsed.positionals[max]}": usage: ${spec.usage}`);
   }
-  if (spec.interactive && !io.interactive) {
+  if (spec.interactive && !terminal.interactive) {
     throw new OperatorError(
       `"${spec.usage.split(' ').slice(0, 2).join(' ')}" needs an interactive terminal; without one use "${spec.interactive.headless}"`,
     );
@@ -65,8 +70,8 @@ async function dispatch(args: readonly string[], io: CliIO): Promise<number> {
     file: runbooksFilePath(parsed.values.file as string | undefined, io),
     db: databasePath(parsed.values.db as string | undefined, io),
   };
-  const implementation = spec.interactive ? await loadWithoutCiMode(spec, io) : await spec.load();
-  return implementation.run(command, io);
+  if (spec.interactive) return (await loadWithoutCiMode(spec, terminal)).run(command, terminal);
+  return (await spec.load()).run(command, redacted);
 }
 
 /** Variables by which Ink (through is-in-ci) decides it runs in CI. */
@@ -148,7 +153,8 @@ function overallHelp(): string {
     'Global options:',
     ...optionLines(globalOptions),
     '',
-    'Exit codes: 0 success, 1 a check/drill/verification failed, 2 usage or configuration error, 130 cancelled.',
+    'Exit codes: 0 success, 1 a check, drill or verification failed, 2 usage or configuration error (or an unanswered step in a headless run),',
+    '70 an internal error (a bug in runbook), 130 left unfinished or cancelled by the operator.',
     'Run "runbook <command> --help" for a command\'s options.',
   ];
   return `${lines.join('\n')}\n`;
@@ -173,5 +179,5 @@ function reportError(error: unknown, io: CliIO): number {
   writeLine(io.stderr, `runbook: internal error (this is a bug in runbook, please report it): ${message}`);
   if (io.env.RUNBOOK_DEBUG && error instanceof Error && error.stack) writeLine(io.stderr, error.stack);
   else writeLine(io.stderr, 'runbook: set RUNBOOK_DEBUG=1 to see the stack trace; nothing recorded has been lost');
-  return ExitCode.failed;
+  return ExitCode.internal;
 }

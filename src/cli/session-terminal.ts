@@ -20,9 +20,9 @@ export function sessionService(command: ParsedCommand, io: CliIO, store: EventSt
   return new SessionService({ store, processEnv: io.env });
 }
 
-/** The launched session with the log as it was when it opened. */
-export function launched(service: SessionService, session: DrivenSession): LaunchedSession {
-  return { session, history: service.store.read(session.id) };
+/** The session as the screen takes it: everything it shows comes from the session's fold. */
+export function launched(session: DrivenSession): LaunchedSession {
+  return { session };
 }
 
 type SessionScreenFactory = (onExit: (code: ExitCode, lines: readonly string[]) => void, track: (session: DrivenSession) => void) => ReactNode;

@@ -65,9 +65,14 @@ export function processAlive(pid: number): boolean {
   }
 }
 
-/** Default bounds: heartbeat every 5 s, stale after 60 s. */
-export function defaultLockOptions(host: string): LockOptions {
-  return { pid: process.pid, host, now: () => new Date(), staleAfterMs: 60_000, heartbeatMs: 5_000, isAlive: processAlive };
+/**
+ * Default bounds: stale after 60 s (RUNBOOK_LOCK_STALE_SECONDS sets another, e.g. for links that
+ * drop for longer), a heartbeat every 5 s or a quarter of that bound when it is shorter.
+ */
+export function defaultLockOptions(host: string, processEnv: NodeJS.ProcessEnv = {}): LockOptions {
+  const seconds = Number(processEnv.RUNBOOK_LOCK_STALE_SECONDS);
+  const staleAfterMs = Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : 60_000;
+  return { pid: process.pid, host, now: () => new Date(), staleAfterMs, heartbeatMs: Math.min(5_000, staleAfterMs / 4), isAlive: processAlive };
 }
 
 interface LockRow {

@@ -16,6 +16,7 @@ export type Intent =
   | 'help'
   | 'quit'
   | 'inspect'
+  | 'yes'
   | 'up'
   | 'down'
   | 'pageUp'
@@ -27,7 +28,9 @@ interface Binding {
   readonly matches: (input: string, key: Key) => boolean;
 }
 
-const enter: Binding = { label: 'enter', matches: (_input, key) => key.return };
+// Several Enters read at once (key repeat, a paste of blank lines) arrive as one input of "\r"s;
+// they are one Enter: the screen acts once, on what was on it.
+const enter: Binding = { label: 'enter', matches: (input, key) => key.return || /^\r+$/.test(input) };
 const escape: Binding = { label: 'esc', matches: (_input, key) => key.escape };
 const arrow = (label: string, name: 'upArrow' | 'downArrow' | 'pageUp' | 'pageDown'): Binding => ({
   label,
@@ -53,6 +56,7 @@ export const keyBindings: Readonly<Record<Intent, readonly Binding[]>> = {
   help: [letter('?')],
   quit: [ctrl('c')],
   inspect: [letter('i')],
+  yes: [letter('y')],
   up: [arrow('↑', 'upArrow'), letter('k')],
   down: [arrow('↓', 'downArrow'), letter('j')],
   pageUp: [arrow('pgup', 'pageUp')],

@@ -103,7 +103,7 @@ describe('runbook start / resume, built binary in a real terminal', () => {
     expect(screen).toContain('env staging');
     const id = sessionIdOf(screen);
     await terminal.sendKeys('q');
-    expect(await exitOf(terminal)).toBe(0);
+    expect(await exitOf(terminal)).toBe(130);
     expect(await terminal.transcript()).toContain(`Session ${id} saved. Resume with: runbook resume ${id}`);
     await terminal.close();
 
@@ -118,7 +118,7 @@ describe('runbook start / resume, built binary in a real terminal', () => {
     expect(screen).toContain(`session ${id}`);
     expect(screen).toContain('Post in the channel that a restore starts.');
     await terminal.sendKeys('q');
-    expect(await exitOf(terminal)).toBe(0);
+    expect(await exitOf(terminal)).toBe(130);
   });
 
   it('walks every kind of step, leaves with q, resumes, survives kill -9 mid-action, reconciles, finishes and exports', async () => {
@@ -143,7 +143,7 @@ describe('runbook start / resume, built binary in a real terminal', () => {
 
     // Leave with q: saved, and how to resume.
     await terminal.sendKeys('q');
-    expect(await exitOf(terminal)).toBe(0);
+    expect(await exitOf(terminal)).toBe(130);
     expect(await terminal.transcript()).toContain(`Session ${id} saved. Resume with: runbook resume ${id}`);
     await terminal.close();
 

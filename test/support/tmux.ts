@@ -16,6 +16,8 @@ export const repoRoot = resolve(import.meta.dirname, '..', '..');
 export const builtBinary = join(repoRoot, 'dist', 'runbook.js');
 
 const tmuxBinary = '/usr/bin/tmux';
+/** Longer than the session screen's KEY_SETTLE_MS (src/ui/hooks/use-key-gate.ts). */
+const LOOK_MS = 80;
 const sessionName = 'e2e';
 
 export interface TerminalOptions {
@@ -120,7 +122,12 @@ export async function openTerminal(options: TerminalOptions = {}): Promise<Termi
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const found = await probe();
-      if (found !== undefined) return found;
+      if (found !== undefined) {
+        // Like an operator, look at what appeared before pressing the next key: the session
+        // screen drops keys that come before a change has been on screen (KEY_SETTLE_MS).
+        await new Promise((resolveDelay) => setTimeout(resolveDelay, LOOK_MS));
+        return found;
+      }
       if (Date.now() > deadline) {
         const last = await screen().catch((error: Error) => `(no screen: ${error.message})`);
         throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; the screen was:\n${last}`);

@@ -50,7 +50,7 @@ runbooks:
 
 function mount(session: DrivenSession) {
   const onExit = vi.fn();
-  return { ...render(<SessionScreen session={session} history={fixture!.store.read(session.id)} onExit={onExit} />), onExit };
+  return { ...render(<SessionScreen session={session} onExit={onExit} keySettleMs={0} />), onExit };
 }
 
 describe('SessionScreen flow', () => {

@@ -22,7 +22,7 @@ describe('SessionScreen layout', () => {
     fixture = sessionFixture(() => manyStepsYaml(500));
     const session = await fixture.start('big');
     for (let index = 0; index < 260; index++) session.completeStep(`step-${index}`);
-    const instance = render(<SessionScreen session={session} history={[]} onExit={vi.fn()} />);
+    const instance = render(<SessionScreen session={session} onExit={vi.fn()} keySettleMs={0} />);
     const frame = await waitForText(instance.lastFrame, '? help · q leave');
     await waitForInput(instance.stdin);
     expect(frame.split('\n').length).toBeLessThanOrEqual(assumedRows);

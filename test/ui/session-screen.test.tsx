@@ -97,9 +97,9 @@ async function open(options: Parameters<SessionFixture['start']>[1] = {}) {
   return mount(session);
 }
 
-function mount(session: DrivenSession, history = fixture.store.read(session.id)) {
+function mount(session: DrivenSession) {
   const onExit = vi.fn();
-  const instance = render(<SessionScreen session={session} history={history} onExit={onExit} />);
+  const instance = render(<SessionScreen session={session} onExit={onExit} keySettleMs={0} />);
   return { ...instance, session, onExit };
 }
 
@@ -304,7 +304,7 @@ describe('SessionScreen', () => {
     await waitForText(first.lastFrame, 'Leave? (y/N)');
     first.stdin.write('y');
     await waitFor('onExit', () => (first.onExit.mock.calls.length > 0 ? true : undefined));
-    expect(first.onExit).toHaveBeenCalledWith(0, [`Session ${first.session.id} saved. Resume with: runbook resume ${first.session.id}`]);
+    expect(first.onExit).toHaveBeenCalledWith(130, [`Session ${first.session.id} saved. Resume with: runbook resume ${first.session.id}`]);
     expect(fixture.types(first.session.id).slice(-2)).toEqual(['ActionIntended', 'SessionInterrupted']);
     cleanup();
     // The provider was never aborted: its effect happens.
@@ -318,12 +318,12 @@ describe('SessionScreen', () => {
     expect(resumed.state.steps.make!.status).toBe('passed');
   });
 
-  it('q leaves: the interruption is recorded, the lock given up, and how to resume is printed', async () => {
+  it('q leaves unfinished (exit 130): the interruption is recorded, the lock given up, and how to resume is printed', async () => {
     const { lastFrame, stdin, session, onExit } = await open();
     await ready(lastFrame, stdin);
     stdin.write('q');
     await waitFor('onExit', () => (onExit.mock.calls.length > 0 ? true : undefined));
-    expect(onExit).toHaveBeenCalledWith(0, [`Session ${session.id} saved. Resume with: runbook resume ${session.id}`]);
+    expect(onExit).toHaveBeenCalledWith(130, [`Session ${session.id} saved. Resume with: runbook resume ${session.id}`]);
     expect(fixture.types(session.id).at(-1)).toBe('SessionInterrupted');
     // Another driver can take it at once (the lock is released).
     const again = await fixture.service.open(session.id);

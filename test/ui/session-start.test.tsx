@@ -40,7 +40,7 @@ function renderStart(drill: boolean) {
   const onExit = vi.fn();
   const start = vi.fn(async (env: string, incident: string | null) => {
     const session = await fixture!.start('rb', { env, incident, drill });
-    return { session, history: fixture!.store.read(session.id) };
+    return { session };
   });
   const instance = render(<SessionStart runbookTitle="Restore a single volume from snapshot" environments={environments} drill={drill} start={start} onExit={onExit} />);
   return { ...instance, onExit, start };
@@ -105,7 +105,7 @@ describe('SessionResume', () => {
         now={new Date(Date.parse(first.state.lastEventAt!) + 120_000)}
         open={async (id) => {
           const session = await reopened.open(id);
-          return { session, history: fixture!.store.read(id) };
+          return { session };
         }}
         onExit={onExit}
       />,

@@ -1,16 +1,16 @@
 import { ExitCode } from '../../exit-codes.js';
 import { resolveEnvironment } from '../../runbooks/environment.js';
-import { loadRunbooksFile } from '../../runbooks/load.js';
 import { formatCheckJson, formatCheckTable } from '../../services/check-report.js';
 import { writePrometheusFile } from '../../services/prometheus.js';
 import { runChecks } from '../../services/run-checks.js';
 import { storeCheckRun } from '../../services/store-check-run.js';
 import { writeLine, type CliIO } from '../io.js';
+import { loadCommandRunbooks } from '../runbooks-file.js';
 import type { ParsedCommand } from '../spec.js';
 
 /** `runbook check <runbook> [--env E] [--json] [--prom FILE]`; the results are also kept as evidence in the session database. */
 export async function run(command: ParsedCommand, io: CliIO): Promise<number> {
-  const loaded = loadRunbooksFile(command.file);
+  const loaded = loadCommandRunbooks(command, io);
   const result = await runChecks({
     file: loaded.file,
     runbookId: command.positionals[0]!,

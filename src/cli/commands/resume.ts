@@ -22,7 +22,7 @@ export async function run(command: ParsedCommand, io: CliIO): Promise<number> {
   const service = sessionService(command, io, store);
   try {
     let sessionId = command.positionals[0] === undefined ? undefined : resolveSessionId(store, command.positionals[0]);
-    const interrupted = listSessions(store, defaultLockOptions(currentHost())).filter((session) => session.status === 'interrupted');
+    const interrupted = listSessions(store, defaultLockOptions(currentHost(), io.env)).filter((session) => session.status === 'interrupted');
     if (sessionId === undefined) {
       if (interrupted.length === 0) throw new OperatorError('no interrupted session to resume; start one with "runbook start <runbook>" (see "runbook sessions --all")');
       if (interrupted.length === 1) sessionId = interrupted[0]!.id;
@@ -39,10 +39,10 @@ export async function run(command: ParsedCommand, io: CliIO): Promise<number> {
         sessionId,
         now: new Date(),
         open: async (id: string) => {
-          if (opened && id === opened.id) return launched(service, opened);
+          if (opened && id === opened.id) return launched(opened);
           const session = await service.open(id, runbooks ? { runbooks } : {});
           track(session);
-          return launched(service, session);
+          return launched(session);
         },
         onExit,
       });

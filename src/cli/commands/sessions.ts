@@ -11,7 +11,7 @@ export async function run(command: ParsedCommand, io: CliIO): Promise<number> {
   const store = openStoreReadOnly(command.db, (notice) => io.stderr.write(`runbook: ${notice}\n`));
   let sessions: SessionSummary[] = [];
   try {
-    if (store) sessions = listSessions(store, defaultLockOptions(currentHost()), { all });
+    if (store) sessions = listSessions(store, defaultLockOptions(currentHost(), io.env), { all });
   } finally {
     store?.close();
   }

@@ -2,13 +2,16 @@
  * `runbook start <runbook> [--env E] [--drill] [--incident REF] [--at SECTION] [--set key=value]`:
  * a guided session. Everything that can be refused (unknown runbook, environment or section, a
  * drill on a protected environment, a bad --set) is refused in one line before anything is drawn;
- * a missing environment or incident reference is asked for on screen.
+ * a missing environment or incident reference is asked for on screen. Inputs also come from
+ * RUNBOOK_INPUT_<NAME> variables, which keep secrets out of ps and shell history.
  */
 import { createElement } from 'react';
-import { ConfigError, OperatorError } from '../../errors.js';
+import { OperatorError } from '../../errors.js';
+import { findRunbook } from '../../runbooks/lookup.js';
+import { checkStart } from '../../services/session/session-service.js';
+import { gatherInputs } from '../../services/session/start-inputs.js';
 import { SessionStart } from '../../ui/screens/SessionStart.js';
-import { findEnvironment, findRunbook, findSection } from '../../runbooks/lookup.js';
-import type { CliIO } from '../io.js';
+import { writeLine, type CliIO } from '../io.js';
 import { loadCommandRunbooks } from '../runbooks-file.js';
 import { launched, runSessionApp, sessionService } from '../session-terminal.js';
 import type { ParsedCommand } from '../spec.js';
@@ -27,21 +30,9 @@ export async function run(command: ParsedCommand, io: CliIO): Promise<number> {
     title: environment.title,
     protected: environment.protected,
   }));
-  if (env !== undefined) {
-    const environment = findEnvironment(runbooks.file, env);
-    if (environment.protected && drill) {
-      throw new OperatorError(`drills are refused on protected environment "${env}"; run the drill against staging or the sandbox`);
-    }
-  } else if (drill && environments.every((environment) => environment.protected)) {
-    throw new OperatorError('drills are refused on protected environments, and every environment in this file is protected');
-  }
-  if (at !== undefined) findSection(runbook, at);
-  const inputs = parseSets(command.options.set);
-  for (const name of Object.keys(inputs)) {
-    if (!runbook.inputs[name]) {
-      throw new ConfigError(`runbook "${runbookId}" has no input "${name}"; inputs: ${Object.keys(runbook.inputs).join(', ') || 'none'}`);
-    }
-  }
+  const { inputs, warnings } = gatherInputs(runbook, parseSets(command.options.set), io.env);
+  checkStart({ runbooks, runbookId, drill, at: at ?? null, inputs, ...(env === undefined ? {} : { env }) });
+  for (const warning of warnings) writeLine(io.stderr, warning);
 
   const service = sessionService(command, io);
   return runSessionApp(service, io, (onExit, track) =>
@@ -54,7 +45,7 @@ export async function run(command: ParsedCommand, io: CliIO): Promise<number> {
       start: async (chosen: string, reference: string | null) => {
         const session = await service.start({ runbooks, runbookId, env: chosen, drill, incident: reference, at: at ?? null, inputs });
         track(session);
-        return launched(service, session);
+        return launched(session);
       },
       onExit,
     }),

@@ -70,6 +70,8 @@ export class DrivenSession {
     this.environment = parts.environment;
     this.secrets = parts.secrets;
     this.runbookChanges = parts.runbookChanges;
+    // Taken over: show what the new driver records from now on, instead of this process's last state.
+    this.log.onLost(() => this.reload());
     this.runner = new StepRunner(
       { sessionId: parts.state.id, environment: parts.environment, artifactsDir: join(parts.artifactsRoot, parts.state.id), redactor: parts.secrets.redactor },
       { definitions: parts.definitions, load: parts.providers, now: parts.now },
@@ -269,6 +271,16 @@ export class DrivenSession {
     this.current = state;
     for (const listener of this.listeners) listener(state, stored);
     return state;
+  }
+
+  private reload(): void {
+    try {
+      this.current = this.log.current(this.id);
+    } catch {
+      // The store could not be read now; the screen keeps the last state it had and says it lost the session.
+      return;
+    }
+    for (const listener of this.listeners) listener(this.current, []);
   }
 
   private apply(command: Command): SessionState {

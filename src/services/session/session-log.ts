@@ -9,6 +9,7 @@ import type { EventStore } from '../../state/event-store.js';
 import type { NewEvent, SessionEvent } from '../../state/events.js';
 import type { SessionLock, SessionTakenOverError } from '../../state/lock.js';
 import type { Redactor } from '../../state/redact.js';
+import { loadSessionState } from '../../state/resume.js';
 import { evolve, type SessionState } from '../../state/session-state.js';
 
 /** Longest string kept in an event (shell output is capped; the artifact holds the rest). */
@@ -45,6 +46,11 @@ export class SessionLog {
       },
     });
     return { state: folded, stored };
+  }
+
+  /** The session as the log holds it now, written by whichever process drives it (read only). */
+  current(sessionId: string): SessionState {
+    return loadSessionState(this.options.store, sessionId);
   }
 
   /** Why this process may no longer write (another took the session over), or null while it may. */

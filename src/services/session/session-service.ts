@@ -11,7 +11,7 @@ import type { LoadedRunbooks } from '../../runbooks/load.js';
 import { findEnvironment, findRunbook, findSection } from '../../runbooks/lookup.js';
 import type { Environment } from '../../runbooks/schema.js';
 import { toPlainJson } from '../../state/canonical-json.js';
-import { decide, drillRefusal } from '../../state/decide.js';
+import { decide, drillRefusal, unknownInputRefusal } from '../../state/decide.js';
 import type { EventStore } from '../../state/event-store.js';
 import type { EventData } from '../../state/events.js';
 import { acquireLock, defaultLockOptions, type LockOptions, type SessionLock } from '../../state/lock.js';
@@ -59,6 +59,29 @@ export interface StartRequest {
   readonly inputs?: Readonly<Record<string, string>>;
 }
 
+/**
+ * Refuses, before anything is drawn or written, what `start` would refuse about the runbook, the
+ * environment (when named), the section, the inputs and a drill; the incident is asked for later.
+ */
+export function checkStart(request: Omit<StartRequest, 'env'> & { readonly env?: string }): void {
+  const { file } = request.runbooks;
+  const runbook = findRunbook(file, request.runbookId);
+  if (request.at) findSection(runbook, request.at);
+  for (const name of Object.keys(request.inputs ?? {})) {
+    const unknown = unknownInputRefusal(runbook, name);
+    if (unknown) throw new CommandRefusedError(unknown);
+  }
+  const environments = request.env === undefined ? Object.entries(file.environments) : [[request.env, findEnvironment(file, request.env)] as const];
+  if (request.drill) {
+    const refusals = environments.map(([name, environment]) => drillRefusal(name, environment));
+    if (refusals.every((refusal) => refusal !== null)) {
+      throw new CommandRefusedError(
+        environments.length === 1 ? refusals[0]! : { code: 'drill-on-protected', message: 'drills are refused on protected environments, and every environment in this file is protected' },
+      );
+    }
+  }
+}
+
 /** Starts and reopens sessions. */
 export class SessionService {
   readonly store: EventStore;
@@ -72,26 +95,7 @@ export class SessionService {
     this.store = options.store;
     this.now = options.now ?? (() => new Date());
     this.operator = options.operator ?? currentOperator(options.processEnv);
-    this.lockOptions = { ...defaultLockOptions(currentHost()), now: this.now, ...options.lock };
-  }
-
-  /**
-   * Refuses, before anything is drawn or written, what `start` would refuse about the runbook,
-   * the environment (when named), the section and a drill; the incident is asked for later.
-   */
-  checkStart(request: Omit<StartRequest, 'env'> & { readonly env?: string }): void {
-    const { file } = request.runbooks;
-    const runbook = findRunbook(file, request.runbookId);
-    if (request.at) findSection(runbook, request.at);
-    const environments = request.env === undefined ? Object.entries(file.environments) : [[request.env, findEnvironment(file, request.env)] as const];
-    if (request.drill) {
-      const refusals = environments.map(([name, environment]) => drillRefusal(name, environment));
-      if (refusals.every((refusal) => refusal !== null)) {
-        throw new CommandRefusedError(
-          environments.length === 1 ? refusals[0]! : { code: 'drill-on-protected', message: 'drills are refused on protected environments, and every environment in this file is protected' },
-        );
-      }
-    }
+    this.lockOptions = { ...defaultLockOptions(currentHost(), options.processEnv), now: this.now, ...options.lock };
   }
 
   /** Starts a session of a runbook on an environment, holding its lock. */

@@ -1,12 +1,10 @@
 import { useCallback, useRef, useState } from 'react';
 import { OperatorError } from '../../errors.js';
-import type { SessionEvent } from '../../state/events.js';
 import type { DrivenSession } from '../../services/session/driven-session.js';
 
-/** A session opened for the screen, with the log as it was read. */
+/** A session opened for the screen. */
 export interface LaunchedSession {
   readonly session: DrivenSession;
-  readonly history: readonly SessionEvent[];
 }
 
 export type Launch =

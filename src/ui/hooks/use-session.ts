@@ -8,7 +8,6 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { OperatorError } from '../../errors.js';
 import type { DrivenSession, ReconcileOutcome } from '../../services/session/driven-session.js';
-import type { SessionEvent } from '../../state/events.js';
 import { stepDefinition, type SessionState } from '../../state/session-state.js';
 import type { Choice } from '../../steps/provider.js';
 
@@ -42,8 +41,6 @@ export interface SessionView {
   /** Live output lines per step (capped). */
   readonly output: Readonly<Record<string, readonly string[]>>;
   readonly choices: Readonly<Record<string, ChoiceList>>;
-  /** The provider's advice for a failed check or action, by step. */
-  readonly advice: Readonly<Record<string, string>>;
   /** What reconciling in-flight actions found when the session was opened. */
   readonly reconciled: readonly ReconcileOutcome[];
   readonly message: SessionMessage | null;
@@ -51,6 +48,8 @@ export interface SessionView {
   readonly pendingInputs: readonly string[];
   /** True once this process no longer drives the session (left, completed). */
   readonly closed: boolean;
+  /** Set when another process took the session over: who has it now. Nothing here writes any more. */
+  readonly takenOver: string | null;
 }
 
 export interface SessionCommands {
@@ -72,8 +71,8 @@ export interface SessionCommands {
 
 const MAX_OUTPUT_LINES = 500;
 
-/** Drives `session` for the screen. `history` is the log as read at open (for advice of earlier failures). */
-export function useSession(session: DrivenSession, history: readonly SessionEvent[] = []): { view: SessionView; commands: SessionCommands } {
+/** Drives `session` for the screen. */
+export function useSession(session: DrivenSession): { view: SessionView; commands: SessionCommands } {
   const [state, setState] = useState<SessionState>(session.state);
   const [activity, setActivity] = useState<Activity>(() =>
     session.inFlight.length > 0 ? { kind: 'reconciling', startedAt: Date.now() } : { kind: 'idle' },
@@ -81,10 +80,10 @@ export function useSession(session: DrivenSession, history: readonly SessionEven
   const [progress, setProgress] = useState<Progress | null>(null);
   const [output, setOutput] = useState<Record<string, readonly string[]>>({});
   const [choices, setChoices] = useState<Record<string, ChoiceList>>({});
-  const [advice, setAdvice] = useState<Record<string, string>>(() => adviceFrom(history));
   const [reconciled, setReconciled] = useState<readonly ReconcileOutcome[]>([]);
   const [message, setMessage] = useState<SessionMessage | null>(null);
   const [closed, setClosed] = useState(false);
+  const [takenOver, setTakenOver] = useState<string | null>(() => session.lost?.message ?? null);
   // Busy flag read synchronously by commands: a second key press never starts a second run.
   const busy = useRef(false);
   const closedRef = useRef(false);
@@ -95,14 +94,13 @@ export function useSession(session: DrivenSession, history: readonly SessionEven
 
   useEffect(
     () =>
-      session.subscribe((next, events) => {
-        if (closedRef.current) return;
-        setState(next);
-        const found = adviceFrom(events);
-        if (Object.keys(found).length > 0) setAdvice((current) => ({ ...current, ...found }));
+      session.subscribe((next) => {
+        if (!closedRef.current) setState(next);
       }),
     [session],
   );
+  // A paused process that runs again learns at its next heartbeat that another took over.
+  useEffect(() => session.onLost((error) => setTakenOver(error.message)), [session]);
 
   const fail = useCallback((error: unknown) => {
     if (closedRef.current) return;
@@ -113,7 +111,7 @@ export function useSession(session: DrivenSession, history: readonly SessionEven
   /** Runs `work` as the one current activity; results after leaving are dropped. */
   const runExclusive = useCallback(
     (next: Activity, work: () => Promise<void>) => {
-      if (busy.current || closedRef.current) return;
+      if (busy.current || closedRef.current || session.lost) return;
       busy.current = true;
       setActivity(next);
       setProgress(null);
@@ -129,7 +127,7 @@ export function useSession(session: DrivenSession, history: readonly SessionEven
           }
         });
     },
-    [fail],
+    [fail, session],
   );
 
   const runOptions = useCallback(
@@ -200,7 +198,7 @@ export function useSession(session: DrivenSession, history: readonly SessionEven
   const currentId = state.currentStepId;
   const current = currentId ? state.steps[currentId] : undefined;
   useEffect(() => {
-    if (!current || activity.kind !== 'idle' || closedRef.current || pendingInputs.length > 0 || state.status !== 'open') return;
+    if (!current || activity.kind !== 'idle' || closedRef.current || pendingInputs.length > 0 || state.status !== 'open' || takenOver) return;
     try {
       if (current.status === 'pending') {
         session.openStep(current.id);
@@ -218,7 +216,7 @@ export function useSession(session: DrivenSession, history: readonly SessionEven
       const input = stepDefinition(state, current.id)?.input;
       if (input?.type === 'choice') loadChoices(current.id);
     }
-  }, [current, activity.kind, pendingInputs.length, state, session, runCheck, loadChoices, choices, fail]);
+  }, [current, activity.kind, pendingInputs.length, state, session, runCheck, loadChoices, choices, fail, takenOver]);
 
   useEffect(
     () => () => {
@@ -230,7 +228,7 @@ export function useSession(session: DrivenSession, history: readonly SessionEven
 
   const attempt = useCallback(
     (work: () => void): boolean => {
-      if (busy.current || closedRef.current) return false;
+      if (busy.current || closedRef.current || session.lost) return false;
       setMessage(null);
       try {
         work();
@@ -240,7 +238,7 @@ export function useSession(session: DrivenSession, history: readonly SessionEven
         return false;
       }
     },
-    [fail],
+    [fail, session],
   );
 
   const commands = useMemo<SessionCommands>(
@@ -288,7 +286,7 @@ export function useSession(session: DrivenSession, history: readonly SessionEven
       },
       addNote(text, stepId) {
         // Notes may be added while something runs: they touch no step state.
-        if (closedRef.current) return false;
+        if (closedRef.current || session.lost) return false;
         try {
           session.addNote(text, stepId);
           return true;
@@ -326,8 +324,8 @@ export function useSession(session: DrivenSession, history: readonly SessionEven
 
   // One object per change, not per render: the screen memoises what it draws on `view`.
   const view = useMemo<SessionView>(
-    () => ({ state, activity, progress, output, choices, advice, reconciled, message, pendingInputs, closed }),
-    [state, activity, progress, output, choices, advice, reconciled, message, pendingInputs, closed],
+    () => ({ state, activity, progress, output, choices, reconciled, message, pendingInputs, closed, takenOver }),
+    [state, activity, progress, output, choices, reconciled, message, pendingInputs, closed, takenOver],
   );
   return { view, commands };
 }
@@ -340,14 +338,4 @@ export function pendingRunbookInputs(state: SessionState, missingSecrets: readon
     else if (input.required && input.default === undefined && !(name in state.inputs)) pending.push(name);
   }
   return pending;
-}
-
-function adviceFrom(events: readonly SessionEvent[]): Record<string, string> {
-  const found: Record<string, string> = {};
-  for (const event of events) {
-    if ((event.type === 'CheckFailed' || event.type === 'ActionFailed') && event.stepId && event.data.failure) {
-      found[event.stepId] = event.data.failure.advice;
-    }
-  }
-  return found;
 }

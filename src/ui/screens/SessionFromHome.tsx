@@ -45,7 +45,7 @@ export function SessionFromHome({ renderHome, load, onExit }: SessionFromHomePro
     setStage({ kind: 'loading' });
     load().then(
       (launcher) => setStage(next(launcher)),
-      (error: unknown) => onExit(error instanceof OperatorError ? error.exitCode : ExitCode.failed, [`runbook: ${(error as Error).message}`]),
+      (error: unknown) => onExit(error instanceof OperatorError ? error.exitCode : ExitCode.internal, [`runbook: ${(error as Error).message}`]),
     );
   };
   if (stage.kind === 'home') {

@@ -30,12 +30,12 @@ export function SessionResume({ sessions, sessionId, now, open: openSession, onE
   useEffect(() => {
     if (launch.status !== 'failed') return;
     const error = launch.error;
-    onExit(error instanceof OperatorError ? error.exitCode : ExitCode.failed, [`runbook: ${error.message}`]);
+    onExit(error instanceof OperatorError ? error.exitCode : ExitCode.internal, [`runbook: ${error.message}`]);
   }, [launch, onExit]);
   const picking = !sessionId && launch.status === 'idle';
   useIntents({ quit: () => onExit(ExitCode.cancelled, []), back: () => onExit(ExitCode.cancelled, []) }, { isActive: picking });
 
-  if (launch.status === 'open') return <SessionScreen session={launch.launched.session} history={launch.launched.history} onExit={onExit} />;
+  if (launch.status === 'open') return <SessionScreen session={launch.launched.session} onExit={onExit} />;
   if (picking) {
     return (
       <Box flexDirection="column">

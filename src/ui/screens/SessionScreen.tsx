@@ -1,16 +1,18 @@
-import React, { useEffect, useMemo, useState } from 'react';
+import React, { useEffect, useLayoutEffect, useMemo, useReducer, useState } from 'react';
 import { Box, Text, useInput } from 'ink';
 import { ExitCode } from '../../exit-codes.js';
-import type { SessionEvent } from '../../state/events.js';
 import type { DrivenSession } from '../../services/session/driven-session.js';
 import { stepDefinition, type SessionState } from '../../state/session-state.js';
-import type { KeyHint } from '../components/KeyHints.js';
 import { wrapWords } from '../format.js';
-import { useIntents } from '../hooks/use-intents.js';
+import { useIntents, type IntentHandlers } from '../hooks/use-intents.js';
+import { useKeyGate } from '../hooks/use-key-gate.js';
 import { useSession, type SessionCommands, type SessionView } from '../hooks/use-session.js';
 import { useSessionClock } from '../hooks/use-session-clock.js';
 import { useTerminalSize } from '../hooks/use-terminal-size.js';
 import { useTheme } from '../hooks/use-theme.js';
+import { isIntent } from '../keys.js';
+import { awaitingConfirmation } from '../session/action-phase.js';
+import { enterMeans } from '../session/enter-means.js';
 import { Footer } from '../session/Footer.js';
 import { Header } from '../session/Header.js';
 import { Help } from '../session/Help.js';
@@ -18,44 +20,35 @@ import { formatElapsed } from '../session/lines.js';
 import { Outline } from '../session/Outline.js';
 import { OutputPanel } from '../session/OutputPanel.js';
 import { Prompt } from '../session/Prompt.js';
-import { awaitingConfirmation } from '../session/action-phase.js';
+import { autoPromptFor, promptProps, submitInput, type PromptMode } from '../session/prompts.js';
+import { initialScreenState, screenReducer } from '../session/screen-mode.js';
+import { footerHints, intentsOf, type SessionKeyMode } from '../session/session-keys.js';
 import { StepPanel, stepPanelLines } from '../session/StepPanel.js';
 import { stepCounts, Summary } from '../session/Summary.js';
-import { parseTimestamp } from '../session/timestamp.js';
 
 export interface SessionScreenProps {
   readonly session: DrivenSession;
-  /** The log as read when the session was opened (advice of earlier failures). */
-  readonly history?: readonly SessionEvent[];
   /** Called once when the operator leaves or completes: the exit code and the lines to print after the screen is gone. */
   readonly onExit: (code: ExitCode, lines: readonly string[]) => void;
+  /** How long a changed screen must have been drawn before a key may act on it (see use-key-gate.ts). */
+  readonly keySettleMs?: number;
 }
-
-type PromptPurpose = 'note' | 'skip' | 'override' | 'evidence' | 'confirm' | 'input';
-
-type Mode =
-  | { readonly kind: 'main' }
-  | { readonly kind: 'help' }
-  | { readonly kind: 'inspect' }
-  | { readonly kind: 'leave-confirm' }
-  | { readonly kind: 'prompt'; readonly purpose: PromptPurpose; readonly stepId: string | null };
 
 /**
  * The guided session: header, outline, the step looked at, and the prompt or key hints. Keys
- * are intents; only the focused widget listens. Nothing shown as finished is not yet durable:
- * everything renders from the session's folded state.
+ * are intents from one map (session-keys.ts) that also draws the footer and the help; only the
+ * focused widget listens; a key acts only on the state that was on screen when it was pressed.
+ * Nothing shown as finished is not yet durable: everything renders from the session's fold.
  */
-export function SessionScreen({ session, history, onExit }: SessionScreenProps) {
-  const { view, commands } = useSession(session, history);
+export function SessionScreen({ session, onExit, keySettleMs }: SessionScreenProps) {
+  const { view, commands } = useSession(session);
   const { state, activity } = view;
   const theme = useTheme();
   const { rows, columns } = useTerminalSize();
-  const [mode, setMode] = useState<Mode>({ kind: 'main' });
-  const [viewedId, setViewedId] = useState<string | null>(null);
+  const [screen, dispatch] = useReducer(screenReducer, initialScreenState);
+  const { mode, viewedId, changing, promptDismissed } = screen;
   const [choiceIndex, setChoiceIndex] = useState(0);
-  const [changing, setChanging] = useState(false);
-  // Input prompts open by themselves; esc puts them aside so the other keys work.
-  const [promptDismissed, setPromptDismissed] = useState(false);
+  const onScreen = useKeyGate(() => session.state.lastSeq, state.lastSeq, keySettleMs);
 
   const currentId = state.currentStepId;
   const current = currentId ? state.steps[currentId] : undefined;
@@ -74,12 +67,9 @@ export function SessionScreen({ session, history, onExit }: SessionScreenProps) 
   const choiceList = currentId ? view.choices[currentId] : undefined;
   const choosing = Boolean(current && definition?.input?.type === 'choice' && (!current.input || changing) && choiceList?.ok && isCurrent);
 
-  // A new current step: look at it, and start its choice list at the first selectable row.
-  useEffect(() => {
-    setViewedId(null);
-    setChanging(false);
-    setPromptDismissed(false);
-  }, [currentId]);
+  // A new current step: look at it, with nothing put aside. A layout effect, so no frame shows
+  // the new step with the old step's overlay state.
+  useLayoutEffect(() => dispatch({ type: 'current-step-changed' }), [currentId]);
   // Set while rendering (not in an effect), so no frame shows the pointer on a row that cannot be chosen.
   const [choicesStarted, setChoicesStarted] = useState(choiceList);
   if (choicesStarted !== choiceList) {
@@ -89,118 +79,110 @@ export function SessionScreen({ session, history, onExit }: SessionScreenProps) 
 
   const leaveNow = () => {
     commands.leave();
-    onExit(ExitCode.ok, [`Session ${state.id} saved. Resume with: runbook resume ${state.id}`]);
+    const lines = view.takenOver
+      ? [`runbook: ${view.takenOver}`]
+      : [`Session ${state.id} saved. Resume with: runbook resume ${state.id}`];
+    onExit(ExitCode.cancelled, lines);
   };
-  const leave = () => (activity.kind === 'running-action' ? setMode({ kind: 'leave-confirm' }) : leaveNow());
+  const leave = () => (activity.kind === 'running-action' ? dispatch({ type: 'ask-to-leave' }) : leaveNow());
 
-  const autoPrompt = autoPromptFor(state, view, definition, promptDismissed, isCurrent, changing);
-  const activePrompt: Mode | null = mode.kind === 'prompt' ? mode : autoPrompt;
+  const autoPrompt = view.takenOver ? null : autoPromptFor(state, view, definition, promptDismissed, isCurrent, changing);
+  const activePrompt: PromptMode | null = mode.kind === 'prompt' ? mode : autoPrompt;
+  const keyMode: SessionKeyMode = view.takenOver
+    ? 'taken-over'
+    : mode.kind === 'help' || mode.kind === 'inspect' || mode.kind === 'leave-confirm'
+      ? mode.kind
+      : activity.kind === 'running-action'
+        ? 'action-running'
+        : allFinished
+          ? 'finished'
+          : busy
+            ? 'busy'
+            : 'main';
 
   const confirm = () => {
-    if (allFinished) return completeSession(state, commands, onExit);
-    if (!current || !isCurrent || busy) return;
-    const status = current.status;
-    if (status === 'done' || status === 'skipped') return;
-    switch (current.kind) {
-      case 'manual':
-        if (definition?.note === 'required') setMode({ kind: 'prompt', purpose: 'evidence', stepId: current.id });
-        else commands.complete();
+    const meaning = enterMeans({ step: current, definition, isCurrent, busy, allFinished, choosing });
+    switch (meaning.kind) {
+      case 'nothing':
         return;
-      case 'check':
-      case 'wait':
-        if (status === 'passed') commands.complete();
-        else if (current.check) setMode({ kind: 'prompt', purpose: 'override', stepId: current.id });
+      case 'complete-session':
+        return completeSession(state, commands, onExit);
+      case 'complete':
+        commands.complete();
         return;
-      case 'input':
-        if (choosing && choiceList?.ok) {
-          const choice = choiceList.choices[choiceIndex];
-          if (choice && !choice.disabled && commands.provideInput(choice.value, choice.label)) setChanging(false);
-        } else if (status === 'passed') commands.complete();
-        else setPromptDismissed(false);
+      case 'ask':
+        return dispatch({ type: 'ask', purpose: meaning.purpose, stepId: current!.id });
+      case 'choose': {
+        const choice = choiceList?.ok ? choiceList.choices[choiceIndex] : undefined;
+        if (choice && !choice.disabled && commands.provideInput(choice.value, choice.label)) dispatch({ type: 'input-changed' });
         return;
-      case 'action':
-        if (status === 'passed') commands.complete();
-        else if (awaitingConfirmation(current)) {
-          if (current.requiredConfirmation === null) commands.confirmAndRun('enter');
-          else setPromptDismissed(false);
-        } else if (status === 'failed') setMode({ kind: 'prompt', purpose: 'override', stepId: current.id });
-        else if (status === 'open') commands.preview();
-        return;
+      }
+      case 'reopen-prompt':
+        return dispatch({ type: 'reopen-prompt' });
+      case 'run':
+        return commands.confirmAndRun('enter');
+      case 'preview':
+        return commands.preview();
     }
   };
 
   const browse = (delta: number) => {
     const index = state.order.indexOf(shownId ?? '');
     const next = state.order[Math.min(state.order.length - 1, Math.max(0, (index === -1 ? state.order.length : index) + delta))];
-    if (next) setViewedId(next === currentId ? null : next);
+    if (next) dispatch({ type: 'look-at', stepId: next === currentId ? null : next });
   };
   const moveChoice = (delta: number) => {
     if (!choiceList?.ok) return;
     const count = choiceList.choices.length;
     setChoiceIndex((index) => Math.min(count - 1, Math.max(0, index + delta)));
   };
+  const rerun = () => {
+    if (!current || !isCurrent || busy) return;
+    if (current.kind === 'check' || current.kind === 'wait') commands.rerunCheck();
+    else if (current.kind === 'action' && current.status === 'failed' && !awaitingConfirmation(current)) commands.preview();
+    else if (current.kind === 'input' && definition?.input?.type === 'choice') {
+      dispatch({ type: 'change-input' });
+      commands.reloadChoices();
+    } else if (current.kind === 'input' && current.status === 'passed') dispatch({ type: 'ask', purpose: 'input', stepId: current.id });
+  };
 
-  useIntents(
-    {
-      quit: leave,
-      cancel: () => setViewedId(null),
-      back: leave,
-      confirm,
-      rerun: () => {
-        if (!current || !isCurrent || busy) return;
-        if (current.kind === 'check' || current.kind === 'wait') commands.rerunCheck();
-        else if (current.kind === 'action' && current.status === 'failed' && !awaitingConfirmation(current)) commands.preview();
-        else if (current.kind === 'input' && definition?.input?.type === 'choice') {
-          setChanging(true);
-          commands.reloadChoices();
-        } else if (current.kind === 'input' && current.status === 'passed') setMode({ kind: 'prompt', purpose: 'input', stepId: current.id });
-      },
-      skip: () => {
-        if (!current || !isCurrent || busy) return;
-        // A step that may not be skipped is refused by the engine, with its reason shown.
-        setMode({ kind: 'prompt', purpose: 'skip', stepId: current.id });
-      },
-      note: () => setMode({ kind: 'prompt', purpose: 'note', stepId: shownId ?? null }),
-      inspect: () => shown && setMode({ kind: 'inspect' }),
-      help: () => setMode({ kind: 'help' }),
-      up: () => (choosing && viewedId === null ? moveChoice(-1) : browse(-1)),
-      down: () => (choosing && viewedId === null ? moveChoice(1) : browse(1)),
-      pageUp: () => browse(-1),
-      pageDown: () => browse(1),
-    },
-    { isActive: mode.kind === 'main' && activePrompt === null && !view.closed },
-  );
-  useIntents(
-    { cancel: () => setMode({ kind: 'main' }), help: () => setMode({ kind: 'main' }), quit: leave },
-    { isActive: mode.kind === 'help' },
-  );
-  useIntents({ cancel: () => setMode({ kind: 'main' }), inspect: () => setMode({ kind: 'main' }), quit: leave }, { isActive: mode.kind === 'inspect' });
-  useInput(
-    (input) => {
-      if (input.toLowerCase() === 'y') leaveNow();
-      else setMode({ kind: 'main' });
-    },
-    { isActive: mode.kind === 'leave-confirm' },
-  );
-  // "y" runs a previewed action that needs no typed confirmation (Enter does too).
-  useInput(
-    (input) => {
-      if (input === 'y' && current && awaitingConfirmation(current) && !busy) {
-        commands.confirmAndRun('y');
-      }
-    },
-    { isActive: mode.kind === 'main' && activePrompt === null && isCurrent && !view.closed },
-  );
+  // Keys that record something act only on what was on screen when they were pressed.
+  const recorded = (handler: () => void) => () => {
+    if (onScreen()) handler();
+  };
+  const handlers: IntentHandlers = {
+    quit: leave,
+    back: mode.kind === 'help' || mode.kind === 'inspect' ? () => dispatch({ type: 'close' }) : leave,
+    cancel: mode.kind === 'main' ? () => dispatch({ type: 'look-at', stepId: null }) : () => dispatch({ type: 'close' }),
+    confirm: recorded(confirm),
+    rerun: recorded(rerun),
+    skip: recorded(() => current && isCurrent && !busy && dispatch({ type: 'ask', purpose: 'skip', stepId: current.id })),
+    note: () => dispatch({ type: 'ask', purpose: 'note', stepId: shownId ?? null }),
+    inspect: mode.kind === 'inspect' ? () => dispatch({ type: 'close' }) : () => shown && dispatch({ type: 'open-inspect' }),
+    help: mode.kind === 'help' ? () => dispatch({ type: 'close' }) : () => dispatch({ type: 'open-help' }),
+    // "y" runs a previewed action that needs no typed confirmation (Enter does too).
+    yes: recorded(() => current && isCurrent && awaitingConfirmation(current) && current.requiredConfirmation === null && !busy && commands.confirmAndRun('y')),
+    up: () => (choosing && viewedId === null ? moveChoice(-1) : browse(-1)),
+    down: () => (choosing && viewedId === null ? moveChoice(1) : browse(1)),
+    pageUp: () => browse(-1),
+    pageDown: () => browse(1),
+  };
+  const heard = Object.fromEntries(intentsOf(keyMode).map((intent) => [intent, handlers[intent]])) as IntentHandlers;
+  useIntents(heard, { isActive: keyMode !== 'leave-confirm' && activePrompt === null && !view.closed });
+  // Leaving while an action runs: "y" leaves, any other key stays.
+  useInput((input, key) => (isIntent('yes', input, key) ? leaveNow() : dispatch({ type: 'close' })), { isActive: keyMode === 'leave-confirm' });
 
   // Declared after the key listeners, so it runs after their effects have put stdin in raw mode
   // and (re)attached the listeners of the current mode: the footer shows the keys only once they
   // are heard, at the start and after each change of mode (tests and operators can wait for it).
-  const listeners = `${mode.kind}|${activePrompt === null}|${isCurrent}|${view.closed}`;
-  const [heard, setHeard] = useState<string | null>(null);
-  useEffect(() => setHeard(listeners), [listeners]);
-  const listening = heard === listeners;
+  const listeners = `${keyMode}|${activePrompt === null}|${isCurrent}|${view.closed}`;
+  const [heardKeys, setHeardKeys] = useState<string | null>(null);
+  useEffect(() => setHeardKeys(listeners), [listeners]);
+  const listening = heardKeys === listeners;
 
-  const submitPrompt = (prompt: Extract<Mode, { kind: 'prompt' }>, value: string) => {
+  const submitPrompt = (prompt: PromptMode, value: string) => {
+    // An answer belongs to the step it was asked about: if the session has moved on, it is dropped.
+    if (prompt.purpose !== 'note' && prompt.stepId !== null && prompt.stepId !== session.state.currentStepId) return dispatch({ type: 'answered' });
     let ok = true;
     switch (prompt.purpose) {
       case 'note':
@@ -222,12 +204,7 @@ export function SessionScreen({ session, history, onExit }: SessionScreenProps) 
         ok = submitInput(state, view, commands, value);
         break;
     }
-    if (ok) setMode({ kind: 'main' });
-    setPromptDismissed(false);
-  };
-  const cancelPrompt = () => {
-    setMode({ kind: 'main' });
-    setPromptDismissed(true);
+    dispatch({ type: ok ? 'answered' : 'answer-refused' });
   };
 
   // Rows: header, info lines, gap, outline, gap, panel, prompt, gap, footer, and one spare.
@@ -254,6 +231,7 @@ export function SessionScreen({ session, history, onExit }: SessionScreenProps) 
         : [],
     [state, shown, view, theme, columns, now, isCurrent, choiceIndex, panelRows, changing],
   );
+  const hints = activePrompt ? [['enter', 'record'], ['esc', 'cancel']] as const : footerHints(keyMode, { choosing, actionElapsed: activity.kind === 'running-action' ? formatElapsed(now - activity.startedAt) : null });
 
   return (
     <Box flexDirection="column" width={columns}>
@@ -285,7 +263,7 @@ export function SessionScreen({ session, history, onExit }: SessionScreenProps) 
               key={`${activePrompt.purpose}-${activePrompt.stepId}`}
               {...promptProps(state, view, activePrompt)}
               onSubmit={(value) => submitPrompt(activePrompt, value)}
-              onCancel={cancelPrompt}
+              onCancel={() => dispatch({ type: 'dismiss-prompt' })}
             />
           ) : null}
           {mode.kind === 'leave-confirm' ? (
@@ -296,112 +274,9 @@ export function SessionScreen({ session, history, onExit }: SessionScreenProps) 
         </>
       )}
       <Text> </Text>
-      {listening ? <Footer hints={hintsFor(mode, activePrompt !== null, choosing, busy, allFinished, activity.kind === 'running-action' ? formatElapsed(now - activity.startedAt) : null)} /> : <Text> </Text>}
+      {listening ? <Footer hints={hints} /> : <Text> </Text>}
     </Box>
   );
-}
-
-/** The prompt that opens by itself: an input's value, a typed confirmation, a runbook input. */
-function autoPromptFor(
-  state: SessionState,
-  view: SessionView,
-  definition: ReturnType<typeof stepDefinition>,
-  dismissed: boolean,
-  isCurrent: boolean,
-  changing: boolean,
-): Extract<Mode, { kind: 'prompt' }> | null {
-  if (dismissed || view.closed || view.activity.kind !== 'idle') return null;
-  if (view.pendingInputs.length > 0) return { kind: 'prompt', purpose: 'input', stepId: null };
-  const current = state.currentStepId ? state.steps[state.currentStepId] : undefined;
-  if (!current || !isCurrent) return null;
-  if (current.kind === 'input' && !current.input && definition?.input && definition.input.type !== 'choice' && current.status === 'open' && !changing) {
-    return { kind: 'prompt', purpose: 'input', stepId: current.id };
-  }
-  if (awaitingConfirmation(current) && current.requiredConfirmation !== null) {
-    return { kind: 'prompt', purpose: 'confirm', stepId: current.id };
-  }
-  return null;
-}
-
-function promptProps(state: SessionState, view: SessionView, prompt: Extract<Mode, { kind: 'prompt' }>) {
-  const step = prompt.stepId ? state.steps[prompt.stepId] : undefined;
-  switch (prompt.purpose) {
-    case 'note':
-      return { label: step ? `Note on "${step.title}" (recorded in the log):` : 'Note (recorded in the log):' };
-    case 'skip':
-      return { label: `Why skip "${step?.title}"? (recorded)` };
-    case 'override':
-      return { label: `"${step?.title}" did not pass. Why go on anyway? (recorded)` };
-    case 'evidence':
-      return { label: `Evidence for "${step?.title}" (required note):` };
-    case 'confirm': {
-      const required = step ? step.requiredConfirmation : null;
-      return {
-        label: `Type "${required}" to run this action on ${state.protected ? `PROTECTED ${state.env}` : state.env}:`,
-        hint: 'esc: not now',
-        validate: (value: string) => (value.trim() === required ? null : `type exactly "${required}"`),
-      };
-    }
-    case 'input': {
-      if (prompt.stepId === null) {
-        const name = view.pendingInputs[0]!;
-        const declared = state.runbook?.inputs[name];
-        return {
-          label: `Runbook input "${name}"${declared?.description ? `: ${declared.description}` : ''}`,
-          hint: declared?.secret ? 'secret: never written to the log' : typeHint(declared?.type),
-          mask: declared?.secret ?? false,
-          validate: (value: string) => validateTyped(declared?.type, value),
-          preview: (value: string) => previewTyped(declared?.type, value),
-        };
-      }
-      const input = stepDefinition(state, prompt.stepId)?.input;
-      return {
-        label: `${step?.title}:`,
-        hint: input?.secret ? 'secret: never written to the log' : typeHint(input?.type),
-        mask: input?.secret ?? false,
-        validate: (value: string) => validateTyped(input?.type, value),
-        preview: (value: string) => previewTyped(input?.type, value),
-      };
-    }
-  }
-}
-
-function typeHint(type: string | undefined): string {
-  if (type === 'timestamp') return 'with its zone: 2026-11-25T03:10:00Z, 2026-11-25T04:10+01:00, or "2026-11-25 04:10 Europe/Paris"';
-  if (type === 'number') return 'a number';
-  return 'enter to record it · esc: not now';
-}
-
-function validateTyped(type: string | undefined, value: string): string | null {
-  if (!value.trim()) return 'type a value, or esc to put it aside';
-  if (type === 'timestamp') {
-    const parsed = parseTimestamp(value);
-    return parsed.ok ? null : parsed.error;
-  }
-  if (type === 'number' && !Number.isFinite(Number(value.trim()))) return `"${value}" is not a number`;
-  return null;
-}
-
-function previewTyped(type: string | undefined, value: string): string | null {
-  if (type !== 'timestamp') return null;
-  const parsed = parseTimestamp(value);
-  return parsed.ok ? `= ${parsed.utc} (UTC)` : null;
-}
-
-/** Records a typed value: a runbook input first if any is pending, else the current input step. */
-function submitInput(state: SessionState, view: SessionView, commands: SessionCommands, value: string): boolean {
-  if (view.pendingInputs.length > 0) {
-    const name = view.pendingInputs[0]!;
-    const type = state.runbook?.inputs[name]?.type;
-    return commands.provideRunbookInput(name, type === 'timestamp' ? (parseTimestamp(value) as { utc: string }).utc : value.trim());
-  }
-  const input = state.currentStepId ? stepDefinition(state, state.currentStepId)?.input : undefined;
-  if (input?.type === 'timestamp') {
-    const parsed = parseTimestamp(value);
-    return parsed.ok && commands.provideInput(parsed.utc, `${value.trim()} (= ${parsed.utc})`);
-  }
-  if (input?.type === 'number') return commands.provideInput(Number(value.trim()));
-  return commands.provideInput(input?.secret ? value : value.trim());
 }
 
 function completeSession(state: SessionState, commands: SessionCommands, onExit: SessionScreenProps['onExit']): void {
@@ -435,6 +310,7 @@ function infoLinesOf(session: DrivenSession, view: SessionView, columns: number)
   for (const outcome of view.reconciled.slice(0, 2)) {
     lines.push({ tone: 'warning', text: `reconciled ${outcome.stepId}: ${outcome.outcome} · ${outcome.detail}` });
   }
+  if (view.takenOver) lines.push({ tone: 'error', text: view.takenOver });
   if (view.message) lines.push({ tone: view.message.tone === 'error' ? 'error' : 'warning', text: view.message.text });
   return lines;
 }
@@ -448,16 +324,4 @@ function inspectExtra(state: SessionState, stepId: string): string[] {
   if (step.intent) extra.push(`intent: ${step.intent.provider} key ${step.intent.idempotencyKey} params ${JSON.stringify(step.intent.params)}`);
   if (step.error) extra.push(`error: ${step.error}`);
   return extra;
-}
-
-function hintsFor(mode: Mode, prompting: boolean, choosing: boolean, busy: boolean, allFinished: boolean, actionElapsed: string | null): KeyHint[] {
-  if (mode.kind === 'help' || mode.kind === 'inspect') return [['esc', 'close']];
-  if (mode.kind === 'leave-confirm') return [['y', 'leave'], ['any other key', 'stay']];
-  if (prompting) return [['enter', 'record'], ['esc', 'cancel']];
-  if (actionElapsed) return [['', `action running ${actionElapsed}; keys wait for it`], ['n', 'note']];
-  if (allFinished) return [['enter', 'complete the session'], ['n', 'note']];
-  const hints: KeyHint[] = [['enter', busy ? 'wait…' : 'done']];
-  hints.push(choosing ? ['↑↓', 'choose'] : ['↑↓', 'steps']);
-  hints.push(['r', 're-run'], ['s', 'skip'], ['n', 'note'], ['i', 'details']);
-  return hints;
 }

@@ -35,7 +35,7 @@ export function SessionStart({ runbookTitle, environments, env, incident, drill,
   useEffect(() => {
     if (launch.status !== 'failed') return;
     const error = launch.error;
-    onExit(error instanceof OperatorError ? error.exitCode : ExitCode.failed, [`runbook: ${error.message}`]);
+    onExit(error instanceof OperatorError ? error.exitCode : ExitCode.internal, [`runbook: ${error.message}`]);
   }, [launch, onExit]);
 
   useIntents(
@@ -43,7 +43,7 @@ export function SessionStart({ runbookTitle, environments, env, incident, drill,
     { isActive: !chosen },
   );
 
-  if (launch.status === 'open') return <SessionScreen session={launch.launched.session} history={launch.launched.history} onExit={onExit} />;
+  if (launch.status === 'open') return <SessionScreen session={launch.launched.session} onExit={onExit} />;
   if (!chosen) {
     return (
       <Box flexDirection="column">

@@ -86,7 +86,7 @@ export function actionStepLines(props: StepLinesProps): Line[] {
   }
   if (step.status === 'failed' && !awaitingConfirmation(step)) {
     lines.push({ key: 'failed', node: <Text color={theme.danger} wrap="truncate-end">✗ failed: {step.error}</Text> });
-    const advice = view.advice[step.id];
+    const advice = step.failure?.advice;
     if (advice) lines.push({ key: 'advice', node: <Text color={theme.warning} wrap="truncate-end">advice: {advice}</Text> });
   }
   if (!isCurrent) return lines;

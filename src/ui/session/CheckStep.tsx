@@ -37,7 +37,7 @@ export function checkStepLines(props: StepLinesProps): Line[] {
   });
   lines.push({ key: 'check-observed', node: <Text wrap="truncate-end">  observed: {formatValue(check.observed)}</Text> });
   if (check.expected) lines.push({ key: 'check-expected', node: <Text wrap="truncate-end">  expected: {check.expected}</Text> });
-  const advice = view.advice[step.id];
+  const advice = step.failure?.advice;
   if (!check.ok && advice) {
     lines.push({
       key: 'check-advice',

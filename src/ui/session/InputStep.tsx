@@ -25,7 +25,7 @@ export function inputStepLines(props: StepLinesProps): Line[] {
   if (!list) return lines;
   if (!list.ok) {
     lines.push({ key: 'choices-error', node: <Text color={theme.danger} wrap="truncate-end">could not list the choices: {list.error}</Text> });
-    lines.push({ key: 'choices-next', node: <Text color={theme.accent}>r: try again · s: skip</Text> });
+    lines.push({ key: 'check-next', node: <Text color={theme.accent}>r: try again · s: skip</Text> });
     return lines;
   }
   if (list.choices.length === 0) {

@@ -1,6 +1,6 @@
-import React, { useEffect, useRef, useState } from 'react';
+import React, { useEffect, useState } from 'react';
 import { Box, Text, useInput } from 'ink';
-import TextInput from 'ink-text-input';
+import { TextField } from '../components/TextField.js';
 import { useTheme } from '../hooks/use-theme.js';
 
 interface PromptProps {
@@ -21,14 +21,11 @@ interface PromptProps {
 export function Prompt({ label, hint, mask = false, validate, preview, onSubmit, onCancel }: PromptProps) {
   const theme = useTheme();
   const [value, setValue] = useState('');
-  // Keys that arrive in one read (a paste, a fast typist, then Enter) reach TextInput before it
-  // re-renders, so its onSubmit argument can be stale; the ref always holds the latest text.
-  const latest = useRef('');
   const [error, setError] = useState<string | null>(null);
   useInput((_input, key) => {
     if (key.escape) onCancel();
   });
-  // TextInput hears keys only once its effect has run (a child's effects run before ours); until
+  // The field hears keys only once its effect has run (a child's effects run before ours); until
   // then the caret is not drawn, so nobody types into a field that would drop the keys.
   const [listening, setListening] = useState(false);
   useEffect(() => setListening(true), []);
@@ -45,16 +42,13 @@ export function Prompt({ label, hint, mask = false, validate, preview, onSubmit,
       ) : null}
       <Box>
         <Text color={theme.accent}>{listening ? theme.pointer : ' '} </Text>
-        <TextInput
-          value={value}
-          {...(mask ? { mask: '•' } : {})}
+        <TextField
+          mask={mask ? '•' : undefined}
           onChange={(next) => {
-            latest.current = next;
             setValue(next);
             setError(null);
           }}
-          onSubmit={() => {
-            const submitted = latest.current;
+          onSubmit={(submitted) => {
             const problem = validate ? validate(submitted) : submitted.trim() ? null : 'type something, or esc to cancel';
             if (problem) setError(problem);
             else onSubmit(submitted);

@@ -60,8 +60,12 @@ export function stepPanelLines(props: StepLinesProps): Line[] {
   notesOf(state, step.id).forEach((note) =>
     lines.push({ key: `note-${note.seq}`, node: <Text color={theme.muted} wrap="truncate-end">note ({note.actor}): {formatValue(note.text)}</Text> }),
   );
-  return lines;
+  // Once another process drives the session no key here records anything: say none.
+  return props.view.takenOver ? lines.filter((line) => !KEY_HINT_LINES.has(line.key)) : lines;
 }
+
+/** Lines that say which key to press next. */
+const KEY_HINT_LINES = new Set(['next', 'check-next', 'manual-hint']);
 
 /**
  * The step's lines in at most `rows` rows; the rest is one `i` away. The line saying what to
