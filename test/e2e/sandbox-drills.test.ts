@@ -293,6 +293,7 @@ describe('drills in the sandbox, through the TUI', () => {
       { id: 'tenants-query', kind: 'check' },
       { id: 'config-query', kind: 'check' },
       { id: 'invalid-indexes', kind: 'check' },
+      { id: 'enable-archiving', kind: 'action', preview: 'Drill: leave archiving off on "restore"' },
       { id: 'update-service-discovery', kind: 'manual', note: `sandbox: control plane now at 127.0.0.1:${ports.restore}` },
       { id: 'unfreeze-new-primary', kind: 'action', preview: 'Allow writes again on database "control"' },
       { id: 'new-primary-writable', kind: 'check' },
@@ -303,7 +304,7 @@ describe('drills in the sandbox, through the TUI', () => {
       { id: 'replication', kind: 'check' },
       { id: 'update-runbooks-file', kind: 'manual' },
     ]);
-    const { id } = await finish(terminal, 26, 8);
+    const { id } = await finish(terminal, 27, 8);
     sessions['restore-postgres'] = id;
 
     const restored = await withLive(async (client) => (await client.query("select id from tenants where id in ('before-target', 'after-target') order by id")).rows.map((row) => row.id), ports.restore);

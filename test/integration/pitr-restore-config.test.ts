@@ -104,8 +104,14 @@ describe('restore-config, end to end on real clusters', () => {
       dataDir: scenario.restoreDir,
       port: scenario.restorePort,
       backupLabel: 'nightly',
+      backupRepo: null,
+      backupEndedAt: expect.any(String),
+      backupHasErrors: false,
       targetTime: scenario.targetTime,
       url: `postgres://postgres@127.0.0.1:${scenario.restorePort}/control`,
+      lastReplayedCommitAt: expect.any(String),
+      // The DELETE is the first commit after T: recovery stopped before it.
+      stoppedBeforeCommitAt: expect.any(String),
     });
     expect(readFileSync(join(scenario.restoreDir, 'postgresql.auto.conf'), 'utf8')).toContain(
       `recovery_target_time = '${scenario.targetTime.replace('T', ' ').replace('Z', '+00')}'`,
