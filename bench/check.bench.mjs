@@ -1,4 +1,4 @@
-// Budget of issue 6: `runbook check daily --env sandbox` under 3 s of wall time, evidence storing
+// Budget: `runbook check daily --env sandbox` under 3 s of wall time, evidence storing
 // included. Brings up an independent sandbox from a temp copy of runbooks.yaml with free loopback
 // ports (the built binary's `sandbox up`), times the whole command several times (process start
 // to exit, as cron would see it), then `runbook evidence`, and takes the sandbox down again.

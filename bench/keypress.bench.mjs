@@ -1,4 +1,4 @@
-// Budget of issue 5 (the guided session): key press → updated frame in a session of 500 steps,
+// Budget of the guided session: key press → updated frame in a session of 500 steps,
 // p99 under 16 ms. Renders the real SessionScreen with Ink as in production (not debug mode, so
 // Ink's own frame throttle applies) on a recording stdout, drives a real DrivenSession on a
 // SQLite file, and times each key from stdin to the first frame that shows its effect.

@@ -1,4 +1,4 @@
-// Budget (issue 4 item 9): a point-in-time restore through the product's restore-config steps
+// Budget: a point-in-time restore through the product's restore-config steps
 // takes under 30% longer than the same restore done by plain commands, in the same run.
 //   plain:   untar the pg_basebackup output into a new data directory, write recovery.signal,
 //            restore_command, recovery_target_time (promote) and the port by hand, pg_ctl start,

@@ -1,6 +1,6 @@
 // `runbook sandbox up` from nothing and `runbook sandbox down`, timed end to end with the built
 // binary on a copy of the bundled runbooks.yaml moved to free ports in a temp directory.
-// Budgets (issue 6): up from nothing under 20 s; down under 5 s.
+// Budgets: up from nothing under 20 s; down under 5 s.
 //
 //   node bench/sandbox.bench.mjs [--runs N]
 //

@@ -1,4 +1,4 @@
-// Budgets of issue 3 (sessions): durable append latency beside the disk's raw fdatasync latency,
+// Budgets of the session log: durable append latency beside the disk's raw fdatasync latency,
 // resume (open + read + fold) of 10k and 100k events, export of 100k events in each format,
 // verify of 100k events, and peak memory. Sessions are appended with the caller's fold, as
 // DrivenSession does, so they get snapshots as they would in use; resume is then

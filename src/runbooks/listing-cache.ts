@@ -10,7 +10,7 @@
  *
  * The home list needs each runbook's counts, not its sections and steps, which are nine tenths of
  * the listing: the entry is two JSON lines, summaries first, and the sections line is parsed only
- * when a runbook is opened. Parsing all of it cost the first frame 2 to 15 ms (issue 5).
+ * when a runbook is opened. Parsing all of it cost the first frame 2 to 15 ms.
  */
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';

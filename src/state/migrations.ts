@@ -40,7 +40,7 @@ const migrations: readonly string[] = [
      heartbeat_at TEXT NOT NULL,
      token TEXT NOT NULL
    );`,
-  // 2: snapshots of the folded state, a cache that makes resume of long logs fast (issue 3).
+  // 2: snapshots of the folded state, a cache that makes resume of long logs fast.
   // Rowid table, not WITHOUT ROWID: its rows are large.
   `CREATE TABLE snapshots (
      session_id TEXT NOT NULL,
@@ -51,7 +51,7 @@ const migrations: readonly string[] = [
      checksum TEXT NOT NULL,
      PRIMARY KEY (session_id, seq)
    );`,
-  // 3: check results kept as evidence by `runbook check` (src/state/check-results.ts, issue 6).
+  // 3: check results kept as evidence by `runbook check` (src/state/check-results.ts).
   `CREATE TABLE check_results (
      id INTEGER PRIMARY KEY,
      run_id TEXT NOT NULL,

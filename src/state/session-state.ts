@@ -151,7 +151,7 @@ export function foldEvents(id: string, events: readonly SessionEvent[]): Session
  * Folds `events` onto `state` (a snapshot, or the state a caller already has). Equal to
  * `events.reduce(evolve, state)`: both run the same transitions (`apply`); only this one lets
  * the draft keep its own steps map across events instead of copying it per event, which is
- * what made resume of long logs slow (issue 3). `state` itself is never changed.
+ * what made resume of long logs slow. `state` itself is never changed.
  */
 export function foldFrom(state: SessionState, events: readonly SessionEvent[]): SessionState {
   const draft = newDraft(state);

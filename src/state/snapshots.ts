@@ -1,6 +1,6 @@
 /**
  * Snapshots of a session's folded state (schema 2), a cache that lets resume fold only the tail
- * of a long log (issue 3). A snapshot is keyed by (session, seq) and carries the hash of event
+ * of a long log. A snapshot is keyed by (session, seq) and carries the hash of event
  * `seq`; it is used only while that event still has that hash, its fold version is this build's
  * and its checksum matches. Anything else is ignored and the events are folded instead: deleting
  * every snapshot changes nothing but speed. Export and verify never read them.

@@ -31,7 +31,7 @@ export interface HomeRunbook {
   readonly cadence?: string | null | undefined;
   /**
    * Its sections and steps. The home command leaves them out (the list shows counts) and gives
-   * the screen `sectionsOf` to read them when a runbook is opened (issue 5: the first frame).
+   * the screen `sectionsOf` to read them when a runbook is opened (the first frame must not wait for them).
    */
   readonly sections?: readonly HomeSection[] | undefined;
   /** Counts for the list when `sections` is left out. */

@@ -1,7 +1,7 @@
 /**
  * What `runbook` (home) loads before its first frame, read from the built bundle: the home
  * command's chunk and every chunk it imports statically. Heavy modules (the AWS SDK, pg,
- * better-sqlite3) and the full loader (yaml, zod) must not be among them (issue 2's budget:
+ * better-sqlite3) and the full loader (yaml, zod) must not be among them (the start-up budget:
  * the EC2 client alone costs about 0.8 s to import); they load on demand, e.g. on a cache miss.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';

@@ -1,5 +1,5 @@
 /**
- * The bundled runbooks.yaml encodes the whole seed (issue 2, item 7): every procedure and step,
+ * The bundled runbooks.yaml encodes the whole seed: every procedure and step,
  * the checklists, the schedule table as checks, the safety rules, the alerts and the assets.
  * Lint cleanliness is tested in test/runbooks/bundled.test.ts; this file checks the content.
  */

@@ -1,5 +1,5 @@
 /**
- * Snapshots are a cache for resume (issue 3): resume from one equals the full fold, a snapshot
+ * Snapshots are a cache for resume: resume from one equals the full fold, a snapshot
  * that no longer matches the log (edited, stale, another fold version) is ignored, and deleting
  * them changes nothing but the path taken. Real SQLite files in temp dirs.
  */

@@ -28,7 +28,7 @@ export async function run(command: ParsedCommand, io: CliIO): Promise<number> {
   const sandbox = sandboxMarker === undefined ? undefined : existsSync(sandboxMarker) ? 'up' : 'down';
   const now = new Date();
   const loadRecorded = () => recordedSessionData(command, runbooks, now);
-  // Starting or resuming from home (issue 5) loads the session store and the full loader only
+  // Starting or resuming from home loads the session store and the full loader only
   // when the operator picks; the lines a session prints when it ends come after Ink lets go.
   let closing: readonly string[] = [];
   const driven: DrivenSession[] = [];

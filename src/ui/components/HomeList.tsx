@@ -35,7 +35,7 @@ interface ListPosition {
  * Interrupted sessions first, then runbooks. Rows are one line each, so `rows` bounds the live
  * area exactly. It moves as ink-select-input does (↑/k, ↓/j, wrapping around; Enter picks; 1-9
  * pick a visible row) but builds only the visible rows, one Text each: the list is most of the
- * home screen's first frame (issue 5).
+ * home screen's first frame.
  */
 export function HomeList({ sessions, runbooks, now, rows, width, initialValue, isFocused, onSelect }: HomeListProps) {
   const theme = useTheme();

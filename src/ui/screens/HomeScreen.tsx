@@ -26,9 +26,9 @@ export interface HomeScreenProps {
   readonly now: Date;
   /** Called once, with the exit code, when the operator leaves. */
   readonly onExit: (code: ExitCode) => void;
-  /** Enter on an open runbook starts a session of it (issue 5); absent, the detail only shows the command. */
+  /** Enter on an open runbook starts a session of it; absent, the detail only shows the command. */
   readonly onStart?: ((runbook: HomeRunbook) => void) | undefined;
-  /** Enter on an open interrupted session resumes it (issue 5). */
+  /** Enter on an open interrupted session resumes it. */
   readonly onResume?: ((session: InterruptedSession) => void) | undefined;
   /** A runbook's sections when `runbooks` leave them out (read only when one is opened); default: its own. */
   readonly sectionsOf?: ((runbook: HomeRunbook) => readonly HomeSection[]) | undefined;
@@ -46,7 +46,7 @@ const listChromeRows = 6;
  * At most this many list rows, however tall the terminal: a picker is read near its pointer
  * (prompt libraries show 7 to 10), and every row costs the first frame about 1.5 ms of Ink
  * layout and output: Ink builds and diffs every cell of every line, terminal-wide
- * (bench/startup.bench.mjs, issue 5).
+ * (bench/startup.bench.mjs).
  */
 const maxListRows = 12;
 /** Title, blank, blank, key hints, and one spare row. */

@@ -23,7 +23,7 @@ interface Entry {
 /**
  * Sections and steps with their status, windowed around the step looked at. Only the visible
  * rows are built, and a row redraws only when its step, or whether it is looked at or current,
- * changes: a session of 500 steps costs a key press what one of 10 does (issue 5).
+ * changes: a session of 500 steps costs a key press what one of 10 does.
  */
 export const Outline = memo(function Outline({ state, viewedId, rows }: OutlineProps) {
   const theme = useTheme();

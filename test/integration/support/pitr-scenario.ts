@@ -1,5 +1,5 @@
 /**
- * The accidental-deletion scenario of issue 4 item 9, shared by the integration test and the
+ * The accidental-deletion scenario (restore after accidental config deletion), shared by the integration test and the
  * PITR benchmark: a live cluster with WAL archiving and the control-plane schema of the bundled
  * runbooks.yaml, a pg_basebackup base backup in the layout postgres.restoreBackup reads, more
  * writes, the recovery target T, then `DELETE FROM config_objects WHERE tenant_id = 'acme'`,
