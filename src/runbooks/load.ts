@@ -10,10 +10,13 @@ import { readRunbooksBytes } from './file-bytes.js';
 import { analyzeRunbooksText, problemLines } from './lint.js';
 import { decodeRunbooksText } from './text-encoding.js';
 import type { Environment, RunbooksFile } from './schema.js';
+import { applySettingsFiles } from './settings-file.js';
 
 /** A validated runbooks file with the text and hash a session pins itself to. */
 export interface LoadedRunbooks {
   readonly file: RunbooksFile;
+  /** The environments as the file writes them, before any `settingsFile` was applied; only when one was. */
+  readonly declared?: RunbooksFile;
   /** Absolute path of the file. */
   readonly path: string;
   readonly text: string;
@@ -52,7 +55,15 @@ export function parseRunbooksText(text: string, path: string, label: string = pa
     throw new ConfigError(`runbooks file ${label} has ${count}; fix ${problems.length === 1 ? 'it' : 'them'} (runbook lint ${label} lists them)`, problemLines(problems));
   }
   const absolute = resolve(path);
-  return { file: withAbsolutePaths(file, dirname(absolute)), path: absolute, text, hash: runbooksHash(text) };
+  const declared = withAbsolutePaths(file, dirname(absolute));
+  const applied = applySettingsFiles(declared);
+  return {
+    file: applied === declared ? declared : withAbsolutePaths(applied, dirname(absolute)),
+    ...(applied === declared ? {} : { declared }),
+    path: absolute,
+    text,
+    hash: runbooksHash(text),
+  };
 }
 
 function withAbsolutePaths(file: RunbooksFile, directory: string): RunbooksFile {
@@ -70,7 +81,7 @@ function withAbsolutePaths(file: RunbooksFile, directory: string): RunbooksFile 
       environment.backup?.tool === 'pg_basebackup'
         ? { ...environment.backup, baseBackupDir: absolute(environment.backup.baseBackupDir)!, walArchiveDir: absolute(environment.backup.walArchiveDir)! }
         : environment.backup;
-    environments[name] = { ...environment, postgres, ...(backup ? { backup } : {}) };
+    environments[name] = { ...environment, postgres, ...(backup ? { backup } : {}), ...defined('settingsFile', absolute(environment.settingsFile)) };
   }
   return { ...file, environments };
 }

@@ -17,7 +17,7 @@ export const Identifier = z
   .string()
   .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'use letters, digits and underscores (e.g. "target_time")');
 
-const Scalar = z.union([z.string(), z.number(), z.boolean()]);
+export const Scalar = z.union([z.string(), z.number(), z.boolean()]);
 
 export const PostgresConnection = z.strictObject({
   /** libpq URL; a password only as a `${ENV_VAR}` reference (or from PGPASSWORD / ~/.pgpass). */
@@ -81,6 +81,12 @@ export const Environment = z.strictObject({
   backup: BackupSettings.optional(),
   /** Free values for templates: `${{ env.vars.name }}`. */
   vars: z.record(Identifier, Scalar).default({}),
+  /**
+   * A JSON file that a program writes for this environment (`runbook sandbox up` does, naming the
+   * backup tool it set up): while it exists, its `backup` replaces the one here and its `vars`
+   * replace those of the same name. Relative to the runbooks file.
+   */
+  settingsFile: z.string().min(1).optional(),
 });
 
 export const InputType = z.enum(['text', 'timestamp', 'number', 'choice']);
