@@ -90,6 +90,8 @@ export interface RecoveryFacts {
   /** The last "restored log file … from archive". */
   readonly lastRestoredSegment?: string;
   readonly consistent: boolean;
+  /** "database system is ready to accept connections" (not "read-only"): recovery is over and it takes writes. */
+  readonly promoted: boolean;
 }
 
 export function recoveryFacts(log: string): RecoveryFacts {
@@ -108,6 +110,7 @@ export function recoveryFacts(log: string): RecoveryFacts {
     ...(stoppedAt ? { stoppedBeforeCommitAt: stoppedAt } : {}),
     ...(segment ? { lastRestoredSegment: segment } : {}),
     consistent: /consistent recovery state reached/.test(log),
+    promoted: /database system is ready to accept connections/.test(log),
   };
 }
 

@@ -1,8 +1,9 @@
 /**
  * Whether a local server runs from a data directory, read from its postmaster.pid (the file
  * pg_ctl reads too): pid on line 1, port on line 4, and on line 8 the postmaster's status,
- * "starting", "standby" (hot standby: read-only connections), "ready" (recovery over, taking
- * writes) or "stopping". A pid file whose process is gone is what a crash leaves: not running.
+ * "starting", "standby" (recovering, no connections: hot_standby off), "ready" (accepting
+ * connections: a primary, or a hot standby still in recovery) or "stopping". "ready" therefore
+ * does not mean recovery is over. A pid file whose process is gone is what a crash leaves.
  */
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';

@@ -140,7 +140,9 @@ describe('reading the tools\' own words', () => {
 
   it('reads the FATAL line and how far recovery got from the server log', () => {
     expect(fatalLine(log)).toBe('FATAL:  recovery ended before configured recovery target was reached');
-    expect(recoveryFacts(log)).toEqual({ lastReplayedCommitAt: new Date('2026-12-01T19:03:48.332Z'), lastRestoredSegment: '000000010000000000000008', consistent: true });
+    // "ready to accept read-only connections" is a hot standby, not a promotion.
+    expect(recoveryFacts(log)).toEqual({ lastReplayedCommitAt: new Date('2026-12-01T19:03:48.332Z'), lastRestoredSegment: '000000010000000000000008', consistent: true, promoted: false });
+    expect(recoveryFacts(`${log}\n2026-12-01 19:03:56.036 UTC [16267] LOG:  database system is ready to accept connections`).promoted).toBe(true);
     expect(adviceFor(fatalLine(log), recoveryFacts(log))).toContain('postgres.switchWal');
     expect(parseLogTimestamp('2026-12-01 21:04:03.204894+02')).toEqual(new Date('2026-12-01T19:04:03.204Z'));
     expect(recoveryFacts('LOG:  recovery stopping before commit of transaction 733, time 2026-12-01 19:04:03.204894+00').stoppedBeforeCommitAt).toEqual(new Date('2026-12-01T19:04:03.204Z'));

@@ -30,7 +30,7 @@ function describeStep(step: PlanStep): string {
     case 'record':
       return `write ${step.path}: the backup restored, as the tool reports it (read back by reconcile)`;
     case 'follow':
-      return `follow the server until it is promoted (postmaster.pid "ready", pg_is_in_recovery() false) or stops (then fail with the FATAL line of ${step.logFile})`;
+      return `follow the server until it is promoted (its log says ready to accept connections, pg_is_in_recovery() false) or stops (no live postmaster.pid: fail with the FATAL line of ${step.logFile})`;
     case 'command': {
       const env = Object.keys(step.command.env ?? {});
       return `${effectiveArgv(step.command).map((arg) => JSON.stringify(arg)).join(' ')}${env.length ? `  (with ${env.join(', ')} set)` : ''}  -- ${step.why}`;
