@@ -127,4 +127,37 @@ describe('verify-postgres-restore on a quiet staging database, with real pgBackR
     expect(md).toContain(`- **dry run:** passed: pgbackrest info: the target selects ${restored.backupLabel} (full) in repo1`);
     expect(md).toContain('SELECT txid_current()::text AS xid, clock_timestamp() AS at');
   });
+
+  it('a restore whose server exits fails the action at once, and the wait after it fails at once too instead of polling for 4 h', async () => {
+    // Last week's scratch cluster stopped; its directory emptied, as the clean-up step says.
+    await rm(restoreDir, { recursive: true, force: true });
+    await mkdir(restoreDir, { mode: 0o700 });
+    await chownToPostgres(restoreDir);
+    const runbooks = loadRunbooksFile(join(workDir, 'runbooks.yaml'));
+    const service = new SessionService({ store, operator: 'drill@test-host' });
+    // An hour ahead: no archive can hold a commit after it, so PostgreSQL shuts the copy down.
+    const unreachable = new Date(Date.now() + 3_600_000).toISOString();
+    session?.release();
+    session = await service.start({ runbooks, runbookId: 'verify-postgres-restore', env: 'staging', drill: true, at: 'restore', inputs: { target_time: unreachable } });
+    await walkStep(session, 'archive-past-target');
+
+    session.openStep('restore-backup');
+    await session.previewAction('restore-backup');
+    session.confirmAction('restore-backup', 'yes');
+    await session.runAction('restore-backup');
+    const failed = session.state.steps['restore-backup']!;
+    expect(failed.status).toBe('failed');
+    expect(failed.error).toMatch(/^the restored server stopped during recovery: FATAL: {2}recovery ended before configured recovery target was reached/);
+    session.completeStep('restore-backup', { overrideReason: 'test: see whether the wait notices' });
+
+    session.openStep('replay-wal');
+    const started = Date.now();
+    await session.runCheck('replay-wal');
+    const elapsed = Date.now() - started;
+    const wait = session.state.steps['replay-wal']!;
+    expect(wait.status).toBe('failed');
+    expect(wait.check?.detail).toContain('The server of "restore" has exited: FATAL:  recovery ended before configured recovery target was reached');
+    // The step's timeout is 4 h and its interval 30 s: failing within seconds means it did not poll.
+    expect(elapsed).toBeLessThan(5_000);
+  });
 });
