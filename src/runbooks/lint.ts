@@ -10,6 +10,7 @@
 import type { ProviderDefinition } from '../steps/definition.js';
 import { providerDefinitions } from '../steps/catalog.js';
 import { blameAlias, isAliasBomb, mayHoldAliases, measureData } from './alias-expansion.js';
+import { conforms } from './conforms.js';
 import { boundedMessage, cutShort } from './echo.js';
 import { checkFile } from './file-checks.js';
 import { asList, asRecord, asString } from './loose.js';
@@ -44,7 +45,10 @@ export interface LintOptions {
 /** The problems, and the validated file when there are none. */
 export interface LintResult {
   readonly problems: readonly LintProblem[];
+  /** The file with the schema's defaults, when there are no problems (parsed on first read). */
   readonly file?: RunbooksFile;
+  /** How many runbooks and steps a clean file has (without parsing it into `file`). */
+  readonly counts?: { readonly runbooks: number; readonly steps: number };
 }
 
 /** `FILE:LINE:COL path: message`, the one line lint prints per problem. */
@@ -75,9 +79,9 @@ export function analyzeRunbooksText(text: string, fileLabel: string, options: Li
   const found: Array<{ position: Position; path: string; message: string }> = [];
   const report = (position: Position, path: readonly PathSegment[] | string, message: string) =>
     found.push({ position, path: typeof path === 'string' ? path : formatPath(path), message: boundedMessage(message) });
-  const finish = (file?: RunbooksFile): LintResult => {
+  const finish = (clean?: CleanFile): LintResult => {
     const problems = sortProblems(found).map(({ position, path, message }) => ({ file: fileLabel, line: position.line, col: position.col, path, message }));
-    return problems.length === 0 && file ? { problems, file } : { problems };
+    return problems.length === 0 && clean ? cleanResult(clean) : { problems };
   };
 
   const source = new SourceMap(text);
@@ -134,9 +138,34 @@ export function analyzeRunbooksText(text: string, fileLabel: string, options: Li
   }
 }
 
-/** Validates plain data against the schema and every cross-reference; returns the file when the schema holds. */
-function checkData(data: unknown, source: SourceMap, options: LintOptions, report: Reporter): RunbooksFile | undefined {
-  const { issues, value } = validate(RunbooksFile, data);
+/** A file the schema accepts: its data, counts, and the parsed file when zod already built it. */
+interface CleanFile {
+  readonly data: unknown;
+  readonly parsed?: RunbooksFile;
+  readonly counts: { readonly runbooks: number; readonly steps: number };
+}
+
+function cleanResult(clean: CleanFile): LintResult {
+  let file = clean.parsed;
+  return {
+    problems: [],
+    counts: clean.counts,
+    // zod builds the file with its defaults only for whoever reads it (the loader does; lint only counts).
+    get file(): RunbooksFile {
+      if (file === undefined) {
+        const parsed = RunbooksFile.safeParse(clean.data);
+        if (!parsed.success) throw new Error(`lint found no problem but the schema refuses the file (a bug in lint): ${parsed.error.issues[0]?.message}`);
+        file = parsed.data;
+      }
+      return file;
+    },
+  };
+}
+
+/** Validates plain data against the schema and every cross-reference; describes the file when the schema holds. */
+function checkData(data: unknown, source: SourceMap, options: LintOptions, report: Reporter): CleanFile | undefined {
+  // Most files are valid: ask the quick check first, and zod for the issues only when it says no.
+  const { issues, value } = conforms(RunbooksFile, data) ? { issues: [], value: undefined } : validate(RunbooksFile, data);
   for (const problem of issueProblems(issues, RunbooksFile, data, [], source)) {
     report(problem.position, problem.path, problem.message);
   }
@@ -159,7 +188,9 @@ function checkData(data: unknown, source: SourceMap, options: LintOptions, repor
     checkRunbookSteps(context, runbook, ids);
     checkRunbookTemplates(context, runbook);
   }
-  return value;
+  if (issues.length > 0) return undefined;
+  const steps = runbooks.reduce((total, runbook) => total + runbook.steps.length, 0);
+  return { data, ...(value === undefined ? {} : { parsed: value }), counts: { runbooks: runbooks.length, steps } };
 }
 
 const TOO_DEEP = 'the YAML nests too deeply to read; flatten this value';

@@ -21,7 +21,7 @@ export function checkRunbookTemplates(context: LintContext, runbook: RunbookInfo
   const steps = new Map<string, StepInfo>();
   for (const step of runbook.steps) if (step.id !== undefined && !steps.has(step.id)) steps.set(step.id, step);
 
-  const scope = { context, inputs, steps };
+  const scope: Scope = { context, inputs, steps, environmentGaps: new Map() };
   scan(scope, runbook.value.inputs, [...runbook.path, 'inputs'], 0, undefined);
   const sections = Array.isArray(runbook.value.sections) ? runbook.value.sections : [];
   sections.forEach((section, index) => {
@@ -35,37 +35,53 @@ interface Scope {
   readonly context: LintContext;
   readonly inputs: readonly string[];
   readonly steps: ReadonlyMap<string, StepInfo>;
+  /** For steps that apply everywhere: an `env.` path and the problem with it (undefined when every environment has it). */
+  readonly environmentGaps: Map<string, string | undefined>;
 }
 
-/** Walks every string under `value`; `path` is extended in place (and copied only for a template) to keep large files fast. */
+/** Where a walk is: the string's step and its place in the runbook, and the path so far (extended in place). */
+interface Walk {
+  readonly scope: Scope;
+  readonly trail: PathSegment[];
+  readonly current: number;
+  readonly step: StepInfo | undefined;
+}
+
+/** Walks every string under `value`; the path is copied only for a string that holds a template, to keep large files fast. */
 function scan(scope: Scope, value: unknown, path: readonly PathSegment[], current: number, step: StepInfo | undefined): void {
-  const walk = (item: unknown, trail: PathSegment[]): void => {
-    if (typeof item === 'string') {
-      if (item.includes('${{')) checkString(scope, item, [...trail], current, step);
-    } else if (Array.isArray(item)) {
-      for (let index = 0; index < item.length; index++) {
-        trail.push(index);
-        walk(item[index], trail);
-        trail.pop();
-      }
-    } else if (item && typeof item === 'object') {
-      for (const key in item) {
-        trail.push(key);
-        walk((item as Record<string, unknown>)[key], trail);
-        trail.pop();
-      }
-    }
-  };
-  walk(value, [...path]);
+  walk({ scope, trail: [...path], current, step }, value);
 }
 
-function checkString(scope: Scope, text: string, path: readonly PathSegment[], current: number, step: StepInfo | undefined): void {
+function walk(at: Walk, item: unknown): void {
+  if (typeof item === 'string') {
+    if (item.includes('${{')) checkString(at, item);
+  } else if (Array.isArray(item)) {
+    for (let index = 0; index < item.length; index++) {
+      at.trail.push(index);
+      walk(at, item[index]);
+      at.trail.pop();
+    }
+  } else if (item && typeof item === 'object') {
+    for (const key in item) {
+      at.trail.push(key);
+      walk(at, (item as Record<string, unknown>)[key]);
+      at.trail.pop();
+    }
+  }
+}
+
+function checkString(at: Walk, text: string): void {
+  const { scope, trail, current, step } = at;
   const { context } = scope;
-  const report = (occurrence: number, message: string) => context.report(context.source.template(path, occurrence), path, message);
+  let path: readonly PathSegment[] | undefined;
+  const report = (occurrence: number, message: string) => {
+    path ??= [...trail];
+    context.report(context.source.template(path, occurrence), path, message);
+  };
   const { references, errors } = findTemplates(text);
   for (const error of errors) report(error.occurrence, error.message);
 
-  const inSql = path[path.length - 1] === 'sql' && path[path.length - 2] === 'with';
+  const inSql = trail[trail.length - 1] === 'sql' && trail[trail.length - 2] === 'with';
   for (const reference of references) {
     if (inSql) {
       report(reference.occurrence, `template ${cutShort(reference.text)} inside SQL: pass values as params: [...] and refer to them as $1`);
@@ -90,15 +106,24 @@ function referenceProblem(scope: Scope, reference: TemplateReference, current: n
       return stepReferenceProblem(scope, reference, current, step);
     case 'env': {
       if (path.length === 1 && path[0] === 'name') return undefined;
+      const everywhere = step === undefined || step.value.when === undefined;
+      const key = everywhere ? path.join('.') : undefined;
+      if (key !== undefined && scope.environmentGaps.has(key)) return withTemplate(scope.environmentGaps.get(key), text);
       const lacking = applicableEnvironments(scope.context, step).filter((environment) => !hasPath(environment.value, path)).map((e) => e.name);
-      if (lacking.length === 0) return undefined;
       const subject = lacking.length === 1 ? `environment ${quoteList(lacking)} has` : `environments ${quoteList(lacking)} have`;
-      return `${subject} no "${path.join('.')}" (used by ${text}); add it to every environment`;
+      const gap = lacking.length === 0 ? undefined : `${subject} no ${quote(path.join('.'))} (used by \u0000); add it to every environment`;
+      if (key !== undefined) scope.environmentGaps.set(key, gap);
+      return withTemplate(gap, text);
     }
     case 'session':
       if (path.length === 1 && (sessionFields as readonly string[]).includes(path[0]!)) return undefined;
       return `unknown session field in ${text}: use one of ${sessionFields.join(', ')}`;
   }
+}
+
+/** The message with the template that uses the path put in (one message serves every use). */
+function withTemplate(message: string | undefined, text: string): string | undefined {
+  return message?.replace('\u0000', () => text);
 }
 
 function stepReferenceProblem(scope: Scope, reference: TemplateReference, current: number, step: StepInfo | undefined): string | undefined {

@@ -13,6 +13,7 @@ import { asList, asRecord, asString, hasPath, valueAt } from './loose.js';
 import { applicableEnvironments, quoteList, type LintContext, type RunbookInfo, type StepInfo } from './lint-context.js';
 import { issueProblems } from './zod-issues.js';
 import { validate } from './zod-pieces.js';
+import { conforms } from './conforms.js';
 import type { PathSegment } from './yaml-positions.js';
 
 const AUTOMATED = ['check', 'wait', 'action'];
@@ -20,6 +21,7 @@ const KINDS: readonly string[] = StepKind.options;
 /** Providers whose `database` / `into` parameters name a connection of the environment's `postgres:` map. */
 const CONNECTION_FAMILIES = ['postgres.', 'metadata.'];
 const CONNECTION_PARAMS = ['database', 'into'];
+const DURATION_FIELDS = ['timeout', 'interval'];
 
 /** Everything a runbook's steps refer to outside the runbook. */
 export interface FileIds {
@@ -37,7 +39,14 @@ export function checkRunbookSteps(context: LintContext, runbook: RunbookInfo, id
     })),
     'section',
   );
-  reportDuplicates(context, runbook.steps.map((step) => ({ id: step.id, path: [...step.path, 'id'] })), 'step');
+  // Steps are most of a file: their id paths are built only for a duplicate.
+  const first = new Map<string, StepInfo>();
+  for (const step of runbook.steps) {
+    if (step.id === undefined) continue;
+    const earlier = first.get(step.id);
+    if (!earlier) first.set(step.id, step);
+    else reportDuplicate(context, [...earlier.path, 'id'], [...step.path, 'id'], step.id, 'step');
+  }
   for (const step of runbook.steps) checkStep(context, step, ids);
 }
 
@@ -51,13 +60,14 @@ export function reportDuplicates(
   for (const { id, path } of entries) {
     if (id === undefined) continue;
     const earlier = first.get(id);
-    if (!earlier) {
-      first.set(id, path);
-      continue;
-    }
-    const { line } = context.source.value(earlier);
-    context.report(context.source.value(path), path, `duplicate ${what} id ${quote(id)} (first used on line ${line})`);
+    if (!earlier) first.set(id, path);
+    else reportDuplicate(context, earlier, path, id, what);
   }
+}
+
+function reportDuplicate(context: LintContext, earlier: readonly PathSegment[], path: readonly PathSegment[], id: string, what: string): void {
+  const { line } = context.source.value(earlier);
+  context.report(context.source.value(path), path, `duplicate ${what} id ${quote(id)} (first used on line ${line})`);
 }
 
 function checkStep(context: LintContext, step: StepInfo, ids: FileIds): void {
@@ -81,7 +91,7 @@ function checkStep(context: LintContext, step: StepInfo, ids: FileIds): void {
   }
 
   if (uses !== undefined && kind && AUTOMATED.includes(kind)) {
-    const definition = providerFor(context, uses, [...path, 'uses']);
+    const definition = providerFor(context, uses, path, 'uses');
     if (definition) {
       if (!(definition.kinds as readonly string[]).includes(kind)) {
         report(
@@ -90,7 +100,7 @@ function checkStep(context: LintContext, step: StepInfo, ids: FileIds): void {
           `provider ${quote(uses)} cannot be used by a ${kind} step (it serves: ${definition.kinds.join(', ')})`,
         );
       }
-      checkParams(context, definition, value.with, [...path, 'with'], step);
+      checkParams(context, definition, value.with, path, 'with', step);
     }
   }
 
@@ -103,21 +113,22 @@ function checkStep(context: LintContext, step: StepInfo, ids: FileIds): void {
     const fromUses = asString(from?.uses);
     if (fromUses !== undefined) {
       const fromPath = [...path, 'input', 'from'];
-      const definition = providerFor(context, fromUses, [...fromPath, 'uses']);
+      const definition = providerFor(context, fromUses, fromPath, 'uses');
       if (definition && !definition.kinds.includes('input')) {
         report(source.value([...fromPath, 'uses']), [...fromPath, 'uses'], `provider ${quote(fromUses)} offers no live list for input steps (it serves: ${definition.kinds.join(', ')})`);
       }
-      if (definition) checkParams(context, definition, from?.with, [...fromPath, 'with'], step);
+      if (definition) checkParams(context, definition, from?.with, fromPath, 'with', step);
     }
   }
 
-  for (const whenPath of Object.keys(asRecord(value.when) ?? {})) {
+  const when = asRecord(value.when);
+  if (when) for (const whenPath of Object.keys(when)) {
     const segments = whenPath.split('.');
     if (whenPath === 'name' || context.environments.some((environment) => hasPath(environment.value, segments))) continue;
     report(source.key([...path, 'when', whenPath]), [...path, 'when', whenPath], `no environment has ${quote(whenPath)}, so this condition never holds`);
   }
 
-  for (const field of ['timeout', 'interval']) {
+  for (const field of DURATION_FIELDS) {
     const duration = asString(value[field]);
     if (duration !== undefined && parseDurationSeconds(duration) === undefined) {
       report(source.value([...path, field]), [...path, field], `expected a duration like "90s", "30m", "26h" or "7d", got ${quote(duration)}`);
@@ -134,9 +145,10 @@ function checkStep(context: LintContext, step: StepInfo, ids: FileIds): void {
   }
 }
 
-function providerFor(context: LintContext, name: string, path: readonly PathSegment[]): ProviderDefinition | undefined {
+function providerFor(context: LintContext, name: string, parent: readonly PathSegment[], key: string): ProviderDefinition | undefined {
   const definition = context.providers.get(name);
   if (definition) return definition;
+  const path = [...parent, key];
   const family = name.split('.')[0];
   const siblings = [...context.providers.keys()].filter((candidate) => candidate.startsWith(`${family}.`));
   const hint = siblings.length > 0 ? `; ${family} providers: ${siblings.join(', ')}` : '; see docs/providers.md for the built-in providers';
@@ -149,12 +161,14 @@ function checkParams(
   context: LintContext,
   definition: ProviderDefinition,
   params: unknown,
-  path: readonly PathSegment[],
+  parent: readonly PathSegment[],
+  key: string,
   step: StepInfo,
 ): void {
   const data = params ?? {};
-  const { issues } = validate(definition.params, data);
-  if (issues.length > 0) {
+  if (!conforms(definition.params, data)) {
+    const path = [...parent, key];
+    const { issues } = validate(definition.params, data);
     const ignore = (issue: z.core.$ZodIssue) => {
       const local = issue.path.filter((segment): segment is PathSegment => typeof segment !== 'symbol');
       const value = valueAt(data, local);
@@ -174,9 +188,10 @@ function checkParams(
       .map((environment) => environment.name);
     if (lacking.length === 0) continue;
     const where = lacking.length === 1 ? `environment ${quoteList(lacking)}` : `environments ${quoteList(lacking)}`;
+    const path = [...parent, key, param];
     context.report(
-      context.source.value([...path, param]),
-      [...path, param],
+      context.source.value(path),
+      path,
       `connection ${quote(name)} is not defined in ${where}; add it under environments.${lacking[0]}.postgres`,
     );
   }

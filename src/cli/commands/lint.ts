@@ -12,10 +12,9 @@ export async function run(command: ParsedCommand, io: CliIO): Promise<number> {
   const path = given === undefined ? command.file : resolve(io.cwd, given);
   const label = given ?? runbooksFileLabel(command, io);
   const text = readRunbooksText(path, label);
-  const { problems, file } = analyzeRunbooksText(text, label);
-  if (problems.length === 0 && file) {
-    const steps = file.runbooks.reduce((total, runbook) => total + runbook.sections.reduce((sum, section) => sum + section.steps.length, 0), 0);
-    writeLine(io.stdout, `${label}: ok (${plural(file.runbooks.length, 'runbook')}, ${plural(steps, 'step')})`);
+  const { problems, counts } = analyzeRunbooksText(text, label);
+  if (problems.length === 0 && counts) {
+    writeLine(io.stdout, `${label}: ok (${plural(counts.runbooks, 'runbook')}, ${plural(counts.steps, 'step')})`);
     return ExitCode.ok;
   }
   io.stdout.write(problemLines(problems).map((line) => `${line}\n`).join(''));
