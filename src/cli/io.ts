@@ -7,6 +7,8 @@ export interface CliIO {
   readonly stdin: NodeJS.ReadStream | NodeJS.ReadableStream;
   /** True when stdin and stdout are terminals that support raw mode. */
   readonly interactive: boolean;
+  /** True when standard output is a terminal (a headless run draws a live line there). */
+  readonly stdoutIsTerminal?: boolean;
   readonly env: NodeJS.ProcessEnv;
   readonly cwd: string;
   /** What the output is redacted with (headless commands): teach it the secrets a command resolves. */
@@ -23,6 +25,7 @@ export function processIO(): CliIO {
     stderr: process.stderr,
     stdin,
     interactive: Boolean(stdin.isTTY && process.stdout.isTTY && typeof stdin.setRawMode === 'function'),
+    stdoutIsTerminal: Boolean(process.stdout.isTTY),
     env: process.env,
     cwd: process.cwd(),
   };

@@ -20,7 +20,15 @@ export type Command =
     }
   | { readonly type: 'OpenStep'; readonly stepId: string }
   | { readonly type: 'RecordCheck'; readonly stepId: string; readonly result: RecordedResult; readonly params: unknown; readonly durationMs: number }
-  | { readonly type: 'ProvideInput'; readonly stepId: string | null; readonly name: string | null; readonly value: unknown; readonly label?: string | null }
+  | {
+      readonly type: 'ProvideInput';
+      readonly stepId: string | null;
+      readonly name: string | null;
+      readonly value: unknown;
+      readonly label?: string | null;
+      /** A headless run's answers file, when the value came from one. */
+      readonly answeredFrom?: string | null;
+    }
   | { readonly type: 'RecordPreview'; readonly stepId: string; readonly params: unknown; readonly preview: RecordedPreview; readonly durationMs: number }
   | { readonly type: 'ConfirmAction'; readonly stepId: string; readonly typed: string }
   | { readonly type: 'RecordIntent'; readonly stepId: string; readonly provider: string; readonly params: unknown; readonly idempotencyKey: string }
@@ -32,6 +40,8 @@ export type Command =
       readonly note?: string | null;
       readonly overrideReason?: string | null;
       readonly drill?: EventData<'StepCompleted'>['drill'];
+      /** A headless run's answers file, when the note came from one. */
+      readonly answeredFrom?: string | null;
     }
   | { readonly type: 'SkipStep'; readonly stepId: string; readonly reason: string }
   | { readonly type: 'AddNote'; readonly stepId: string | null; readonly text: string }
@@ -205,6 +215,7 @@ function decideStepCommand(state: SessionState, command: StepCommand): Decision 
           value: secret ? '[redacted]' : command.value,
           label: command.label ?? null,
           secret,
+          ...(command.answeredFrom ? { answeredFrom: command.answeredFrom } : {}),
         }),
       );
     }
@@ -311,7 +322,12 @@ function decideStepCommand(state: SessionState, command: StepCommand): Decision 
         return refuse('input-missing', `step "${stepId}" needs a value before it is done`);
       }
       return accept(
-        newEvent('StepCompleted', stepId, { note, overrideReason: override, drill: command.drill ?? null }),
+        newEvent('StepCompleted', stepId, {
+          note,
+          overrideReason: override,
+          drill: command.drill ?? null,
+          ...(command.answeredFrom ? { answeredFrom: command.answeredFrom } : {}),
+        }),
       );
     }
 

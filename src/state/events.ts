@@ -57,6 +57,8 @@ export const eventDataSchemas = {
     value: z.unknown(),
     label: z.string().nullable(),
     secret: z.boolean(),
+    /** The answers file of a headless run the value came from (absent when typed). */
+    answeredFrom: z.string().optional(),
   }),
   ActionPreviewed: z.object({
     attempt: z.number().int(),
@@ -108,6 +110,8 @@ export const eventDataSchemas = {
     drill: z
       .object({ restoreEnds: z.boolean(), recoveryPoint: z.string().nullable(), recoveryTarget: z.string().nullable() })
       .nullable(),
+    /** The answers file of a headless run the note came from (absent when typed). */
+    answeredFrom: z.string().optional(),
   }),
   StepSkipped: z.object({ reason: z.string(), automatic: z.boolean() }),
   NoteAdded: z.object({ text: z.string() }),

@@ -49,6 +49,8 @@ export interface StepState {
   readonly intent: (EventData<'ActionIntended'> & { readonly at: string }) | null;
   readonly reconciliation: EventData<'ActionReconciled'> | null;
   readonly error: string | null;
+  /** What the action's provider said it did, once it succeeded. */
+  readonly actionDetail: string | null;
   /** The class and advice of the last failure, kept so a reopened screen can say what to do. */
   readonly failure: RecordedFailure | null;
   /**
@@ -62,6 +64,8 @@ export interface StepState {
   readonly skipReason: string | null;
   readonly overrideReason: string | null;
   readonly note: string | null;
+  /** The answers file a headless run took this step's value or note from, else null. */
+  readonly answeredFrom: string | null;
   /** Drill facts recorded when the step completed (restore end, recovery point). */
   readonly drill: EventData<'StepCompleted'>['drill'];
   /** From first opening to completion or skip. */
@@ -270,6 +274,7 @@ function apply(draft: Draft, event: SessionEvent): void {
       step.status = 'passed';
       step.input = { value, label, secret };
       step.outputs = label === null ? { value } : { value, label };
+      step.answeredFrom = event.data.answeredFrom ?? null;
       return;
     }
     case 'ActionPreviewed': {
@@ -302,6 +307,7 @@ function apply(draft: Draft, event: SessionEvent): void {
       step.outputs = event.data.outputs;
       step.error = null;
       step.failure = null;
+      step.actionDetail = event.data.detail;
       return;
     }
     case 'ActionFailed': {
@@ -336,6 +342,7 @@ function apply(draft: Draft, event: SessionEvent): void {
         step.completedAt = event.at;
         step.note = event.data.note;
         step.overrideReason = event.data.overrideReason;
+        step.answeredFrom = event.data.answeredFrom ?? step.answeredFrom;
         step.drill = event.data.drill;
         step.durationMs = step.openedAt ? Date.parse(event.at) - Date.parse(step.openedAt) : 0;
       }
@@ -436,6 +443,7 @@ function emptyStep(step: Step, sectionId: string): StepState {
     intent: null,
     reconciliation: null,
     error: null,
+    actionDetail: null,
     failure: null,
     requiredConfirmation: null,
     outputs: {},
@@ -443,6 +451,7 @@ function emptyStep(step: Step, sectionId: string): StepState {
     skipReason: null,
     overrideReason: null,
     note: null,
+    answeredFrom: null,
     drill: null,
     durationMs: null,
   };

@@ -236,6 +236,6 @@ describe('snapshot encoding', () => {
     const state = foldEvents('S', generatedLog(42, 2000, { end: 'completed' }));
     const text = encodeState({ ...state, runbook: null });
     const fingerprint = createHash('sha256').update(text).digest('hex');
-    expect({ FOLD_VERSION, fingerprint }).toEqual({ FOLD_VERSION: 2, fingerprint: 'de8b95a6b4cac5f07423b0ae3657b3c6c2958eca01f46152b4d0c9fd0410afd5' });
+    expect({ FOLD_VERSION, fingerprint }).toEqual({ FOLD_VERSION: 4, fingerprint: 'eb21bfcdb029ce75e5816f46b80d89f8cf8cfb340534a1c81095287edc386287' });
   });
 });

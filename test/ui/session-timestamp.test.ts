@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseTimestamp } from '../../src/ui/session/timestamp.js';
+import { parseTimestamp } from '../../src/services/timestamp.js';
 
 describe('parseTimestamp (zone always explicit)', () => {
   it.each([

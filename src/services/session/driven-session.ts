@@ -4,7 +4,7 @@
  * durably; the state (and so the screen) changes only after that.
  */
 import { join } from 'node:path';
-import { OperatorError } from '../../errors.js';
+import { CancelledError, OperatorError } from '../../errors.js';
 import type { ResolvedEnvironment } from '../../runbooks/environment.js';
 import type { Step } from '../../runbooks/schema.js';
 import { resolveTemplates } from '../../runbooks/templates.js';
@@ -97,6 +97,17 @@ export class DrivenSession {
     return this.current.secretInputs.filter((name) => this.current.inputs[name] === REDACTED && !this.secrets.hasInput(name));
   }
 
+  /** Runbook inputs to give before the first step: required ones without a value or default, and secrets lost on resume. */
+  get pendingInputs(): string[] {
+    const missing = this.missingSecrets;
+    const pending: string[] = [];
+    for (const [name, input] of Object.entries(this.current.runbook?.inputs ?? {})) {
+      if (missing.includes(name)) pending.push(name);
+      else if (input.required && input.default === undefined && !(name in this.current.inputs)) pending.push(name);
+    }
+    return pending;
+  }
+
   /** Why this process may no longer write to the session (another took it over), or null while it may. */
   get lost(): SessionTakenOverError | null {
     return this.log.lost;
@@ -117,12 +128,16 @@ export class DrivenSession {
     return this.apply({ type: 'OpenStep', stepId });
   }
 
-  /** Runs a check (or polls a wait) and records its result. */
+  /**
+   * Runs a check (or polls a wait) and records its result. One cancelled by the caller's signal
+   * (the operator left, a headless run was told to stop) is not recorded: nothing was observed.
+   */
   async runCheck(stepId: string, options: RunOptions = {}): Promise<SessionState> {
     this.ensureOpen(stepId);
     const call = this.call(stepId, options);
     const prepared = this.runner.prepare(call.step, call.scope);
     const result = await this.runner.check(call, prepared);
+    if (options.signal?.aborted) throw new CancelledError(`the check of step "${stepId}" was cancelled before it finished; nothing was recorded`);
     return this.apply({ type: 'RecordCheck', stepId, result, params: prepared.recorded, durationMs: result.durationMs });
   }
 
@@ -136,7 +151,7 @@ export class DrivenSession {
   }
 
   /** Records a value: for an input step (stepId) or a runbook input (stepId null, name). */
-  provideInput(stepId: string | null, value: unknown, options: { readonly name?: string; readonly label?: string } = {}): SessionState {
+  provideInput(stepId: string | null, value: unknown, options: { readonly name?: string; readonly label?: string; readonly answeredFrom?: string } = {}): SessionState {
     if (stepId === null) {
       const name = options.name ?? '';
       if (this.current.secretInputs.includes(name) && typeof value === 'string') this.secrets.rememberInput(name, value);
@@ -144,7 +159,7 @@ export class DrivenSession {
     }
     this.ensureOpen(stepId);
     if (this.definition(stepId).input?.secret && typeof value === 'string') this.secrets.rememberStep(stepId, value);
-    return this.apply({ type: 'ProvideInput', stepId, name: null, value, label: options.label ?? null });
+    return this.apply({ type: 'ProvideInput', stepId, name: null, value, label: options.label ?? null, answeredFrom: options.answeredFrom ?? null });
   }
 
   /** Shows exactly what an action will do (a dry-run where the API has one) and records it. */
@@ -202,7 +217,7 @@ export class DrivenSession {
   }
 
   /** Marks a step done; a failed check or action needs `overrideReason`, a required note needs `note`. */
-  completeStep(stepId: string, options: { readonly note?: string; readonly overrideReason?: string } = {}): SessionState {
+  completeStep(stepId: string, options: { readonly note?: string; readonly overrideReason?: string; readonly answeredFrom?: string } = {}): SessionState {
     const definition = this.definition(stepId);
     this.ensureOpen(stepId);
     let drill: EventData<'StepCompleted'>['drill'] = null;
@@ -213,7 +228,14 @@ export class DrivenSession {
         recoveryTarget: this.tryResolveText(definition.drill.recoveryTarget, stepId),
       };
     }
-    return this.apply({ type: 'CompleteStep', stepId, note: options.note ?? null, overrideReason: options.overrideReason ?? null, drill });
+    return this.apply({
+      type: 'CompleteStep',
+      stepId,
+      note: options.note ?? null,
+      overrideReason: options.overrideReason ?? null,
+      drill,
+      answeredFrom: options.answeredFrom ?? null,
+    });
   }
 
   skipStep(stepId: string, reason: string): SessionState {

@@ -19,6 +19,14 @@ export function drillFacts(drill: DrillResult): { readonly label: string; readon
   return facts;
 }
 
+/** One line to end a drill with, on screen and in a headless run: its verdict, RTO and recovery point. */
+export function drillLine(drill: DrillResult): string {
+  const verdict = drill.outcome === 'passed' ? 'passed' : drill.outcome === 'failed' ? `FAILED (${drill.reasons.join('; ')})` : 'not finished';
+  const rto = drill.rtoMs === null ? 'not reached' : formatDuration(drill.rtoMs);
+  const gap = drill.recoveryGapMs === null ? '' : `, ${describeGap(drill.recoveryGapMs)}`;
+  return `Drill ${verdict}: RTO ${rto}, recovery point ${drill.recoveryPoint ?? 'not recorded'}${gap}.`;
+}
+
 /** target − point, for people: how far before (or after) the target the restore reached. */
 export function describeGap(gapMs: number): string {
   if (gapMs === 0) return 'none (the recovery point is the target)';

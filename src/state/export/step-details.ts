@@ -40,6 +40,7 @@ export function stepDetails(state: SessionState, step: StepState): DetailRow[] {
   if (step.overrideReason) rows.push({ label: 'went on despite failure', value: step.overrideReason });
   if (step.skipReason) rows.push({ label: 'skip reason', value: step.skipReason });
   if (step.note) rows.push({ label: 'note', value: step.note });
+  if (step.answeredFrom) rows.push({ label: 'answered by', value: `the answers file ${step.answeredFrom} (headless run)` });
   if (step.drill?.recoveryPoint) rows.push({ label: 'recovery point', value: step.drill.recoveryPoint });
   for (const note of notesOf(state, step.id)) rows.push({ label: `note (${note.at}, ${note.actor})`, value: note.text });
   return rows;

@@ -192,7 +192,8 @@ export function useSession(session: DrivenSession): { view: SessionView; command
       });
   }, [session, fail]);
 
-  const pendingInputs = useMemo(() => pendingRunbookInputs(state, session.missingSecrets), [state, session]);
+  // Recomputed when the state changes (a given input leaves the list).
+  const pendingInputs = useMemo(() => session.pendingInputs, [state, session]);
 
   // The current step opens as soon as it is current; a check runs at once; a live list loads.
   const currentId = state.currentStepId;
@@ -328,14 +329,4 @@ export function useSession(session: DrivenSession): { view: SessionView; command
     [state, activity, progress, output, choices, reconciled, message, pendingInputs, closed, takenOver],
   );
   return { view, commands };
-}
-
-/** Runbook inputs to ask for before the first step: required ones without a value or default, and lost secrets. */
-export function pendingRunbookInputs(state: SessionState, missingSecrets: readonly string[]): string[] {
-  const pending: string[] = [];
-  for (const [name, input] of Object.entries(state.runbook?.inputs ?? {})) {
-    if (missingSecrets.includes(name)) pending.push(name);
-    else if (input.required && input.default === undefined && !(name in state.inputs)) pending.push(name);
-  }
-  return pending;
 }

@@ -2,6 +2,8 @@ import React, { useEffect, useLayoutEffect, useMemo, useReducer, useState } from
 import { Box, Text, useInput } from 'ink';
 import { ExitCode } from '../../exit-codes.js';
 import type { DrivenSession } from '../../services/session/driven-session.js';
+import { drillResult } from '../../state/drill-result.js';
+import { drillLine } from '../../state/export/drill-facts.js';
 import { stepDefinition, type SessionState } from '../../state/session-state.js';
 import { wrapWords } from '../format.js';
 import { useIntents, type IntentHandlers } from '../hooks/use-intents.js';
@@ -284,14 +286,10 @@ function completeSession(state: SessionState, commands: SessionCommands, onExit:
   if (!ended) return;
   const { done, skipped, overridden } = stepCounts(ended);
   const lines = [`Session ${state.id} completed: ${done} done, ${skipped} skipped, ${overridden} went on after a failure.`];
-  const drill = ended.completion?.drill;
-  if (drill) {
-    lines.push(
-      `Drill ${drill.passed ? 'passed' : `failed (${drill.failedSteps.join(', ')})`}: RTO ${drill.rtoMs === null ? 'unknown' : formatElapsed(drill.rtoMs)}, recovery point ${drill.recoveryPoint ?? 'not recorded'}.`,
-    );
-  }
+  const drill = drillResult(ended);
+  if (drill) lines.push(drillLine(drill));
   lines.push(`Export the record: runbook export ${state.id}`);
-  onExit(drill && !drill.passed ? ExitCode.failed : ExitCode.ok, lines);
+  onExit(drill && drill.passed === false ? ExitCode.failed : ExitCode.ok, lines);
 }
 
 interface InfoLine {

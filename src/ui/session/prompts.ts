@@ -6,7 +6,8 @@ import type { SessionCommands, SessionView } from '../hooks/use-session.js';
 import { stepDefinition, type SessionState } from '../../state/session-state.js';
 import { awaitingConfirmation } from './action-phase.js';
 import type { ScreenMode } from './screen-mode.js';
-import { parseTimestamp } from './timestamp.js';
+import { parseInputValue } from '../../services/input-values.js';
+import { parseTimestamp } from '../../services/timestamp.js';
 
 export type PromptMode = Extract<ScreenMode, { kind: 'prompt' }>;
 
@@ -83,13 +84,8 @@ function typeHint(type: string | undefined): string {
 }
 
 function validateTyped(type: string | undefined, value: string): string | null {
-  if (!value.trim()) return 'type a value, or esc to put it aside';
-  if (type === 'timestamp') {
-    const parsed = parseTimestamp(value);
-    return parsed.ok ? null : parsed.error;
-  }
-  if (type === 'number' && !Number.isFinite(Number(value.trim()))) return `"${value}" is not a number`;
-  return null;
+  const parsed = parseInputValue(type, value);
+  return parsed.ok ? null : parsed.error;
 }
 
 function previewTyped(type: string | undefined, value: string): string | null {
@@ -102,14 +98,11 @@ function previewTyped(type: string | undefined, value: string): string | null {
 export function submitInput(state: SessionState, view: SessionView, commands: SessionCommands, value: string): boolean {
   if (view.pendingInputs.length > 0) {
     const name = view.pendingInputs[0]!;
-    const type = state.runbook?.inputs[name]?.type;
-    return commands.provideRunbookInput(name, type === 'timestamp' ? (parseTimestamp(value) as { utc: string }).utc : value.trim());
+    const declared = state.runbook?.inputs[name];
+    const parsed = parseInputValue(declared?.type, value, { secret: declared?.secret ?? false });
+    return parsed.ok && commands.provideRunbookInput(name, String(parsed.value));
   }
   const input = state.currentStepId ? stepDefinition(state, state.currentStepId)?.input : undefined;
-  if (input?.type === 'timestamp') {
-    const parsed = parseTimestamp(value);
-    return parsed.ok && commands.provideInput(parsed.utc, `${value.trim()} (= ${parsed.utc})`);
-  }
-  if (input?.type === 'number') return commands.provideInput(Number(value.trim()));
-  return commands.provideInput(input?.secret ? value : value.trim());
+  const parsed = parseInputValue(input?.type, value, { secret: input?.secret ?? false });
+  return parsed.ok && commands.provideInput(parsed.value, parsed.label);
 }

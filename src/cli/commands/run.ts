@@ -1,0 +1,201 @@
+/**
+ * `runbook run <runbook> … | runbook run --resume S …`: a whole runbook without a terminal, for cron
+ * and CI. Parses, starts or reopens the session through the session service, lets the headless
+ * runner drive it, renders its progress, and sets the exit code.
+ */
+import { resolve } from 'node:path';
+import { UsageError } from '../../errors.js';
+import { findRunbook } from '../../runbooks/lookup.js';
+import { loadAnswers } from '../../services/headless/answers.js';
+import { closingLines, formatSeconds, runDocument, stepLine } from '../../services/headless/run-report.js';
+import { runHeadless, type HeadlessReporter } from '../../services/headless/run-session.js';
+import { checkStart } from '../../services/session/session-service.js';
+import { gatherInputs, inputVariable } from '../../services/session/start-inputs.js';
+import type { StepState } from '../../state/session-state.js';
+import { writeLine, type CliIO } from '../io.js';
+import { loadCommandRunbooks } from '../runbooks-file.js';
+import { sessionService } from '../session-terminal.js';
+import type { ParsedCommand } from '../spec.js';
+
+/** Flags that only mean something when a session starts. */
+const START_ONLY = ['env', 'drill', 'incident', 'at', 'set'] as const;
+
+export async function run(command: ParsedCommand, io: CliIO): Promise<number> {
+  const resumeId = text(command, 'resume');
+  const runbookId = command.positionals[0];
+  if (resumeId && runbookId) throw new UsageError(`give either a runbook to start or --resume SESSION, not both; usage: runbook run <runbook> … | runbook run --resume S`);
+  if (!resumeId && !runbookId) throw new UsageError('name the runbook to run, or go on with an interrupted session with --resume SESSION');
+  if (resumeId) {
+    const given = START_ONLY.filter((name) => command.options[name] !== undefined);
+    if (given.length > 0) throw new UsageError(`--${given.join(', --')} only apply when a session starts; a resumed session keeps its own`);
+  }
+  const runbooks = loadCommandRunbooks(command, io);
+  const answersPath = text(command, 'answers');
+  const answers = answersPath ? loadAnswers(resolve(io.cwd, answersPath), answersPath) : undefined;
+  const json = command.options.json === true;
+
+  let inputs: Readonly<Record<string, string>> = {};
+  if (runbookId) {
+    const runbook = findRunbook(runbooks.file, runbookId);
+    const gathered = gatherInputs(runbook, sets(command.options.set), io.env);
+    const missing = Object.entries(runbook.inputs).filter(([name, input]) => input.required && input.default === undefined && !(name in gathered.inputs));
+    if (missing.length > 0) {
+      throw new UsageError(
+        `runbook "${runbook.id}" needs ${missing.map(([name, input]) => (input.secret ? `${inputVariable(name)} in the environment` : `--set ${name}=…`)).join(', ')}`,
+      );
+    }
+    checkStart({ runbooks, runbookId, drill: command.options.drill === true, at: text(command, 'at') ?? null, inputs: gathered.inputs, ...(text(command, 'env') ? { env: text(command, 'env')! } : {}) });
+    for (const warning of gathered.warnings) writeLine(io.stderr, warning);
+    for (const [name, value] of Object.entries(gathered.inputs)) if (runbook.inputs[name]?.secret) io.redactor?.addSecret(value);
+    inputs = gathered.inputs;
+  }
+
+  const service = sessionService(command, io);
+  const stop = new AbortController();
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (!stop.signal.aborted) writeLine(io.stderr, `runbook: ${signal}: stopping at the next step boundary (a running action finishes first)`);
+    stop.abort(signal);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  const live = new LiveLine(io, json);
+  try {
+    const session = runbookId
+      ? await service.start({
+          runbooks,
+          runbookId,
+          env: chooseEnv(command, runbooks.file.environments),
+          drill: command.options.drill === true,
+          incident: text(command, 'incident') ?? null,
+          at: text(command, 'at') ?? null,
+          inputs,
+        })
+      : await service.open(resumeId!, { runbooks });
+    const lines = json ? io.stderr : io.stdout;
+    writeLine(lines, `Session ${session.id}: ${session.state.runbook?.id} on ${session.state.env}${session.state.drill ? ' (drill)' : ''}${resumeId ? ', resumed' : ''}`);
+    const reporter: HeadlessReporter = {
+      stepStarted: (step) => live.start(step),
+      progress: (step, message) => live.progress(step, message),
+      stepFinished: (outcome) => {
+        live.clear();
+        writeLine(lines, stepLine(outcome));
+      },
+    };
+    const result = await runHeadless({
+      session,
+      ...(answers ? { answers } : {}),
+      yes: command.options.yes === true,
+      ...(text(command, 'confirm') ? { confirm: text(command, 'confirm')! } : {}),
+      stop: stop.signal,
+      processEnv: io.env,
+      reporter,
+    });
+    live.clear();
+    const resume = resumeCommand(command, result.sessionId, result.stop?.reason === 'needs-yes');
+    for (const line of closingLines(result, resume)) writeLine(line.startsWith('runbook: ') ? io.stderr : lines, line);
+    if (json) io.stdout.write(runDocument(result, resume));
+    return result.exitCode;
+  } finally {
+    live.clear();
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    service.store.close();
+  }
+}
+
+/** On a terminal, one line that shows the running step's elapsed time and last progress; elsewhere, plain progress lines. */
+class LiveLine {
+  private timer: NodeJS.Timeout | undefined;
+  private step: StepState | undefined;
+  private started = 0;
+  private message = '';
+  private lastPlain = 0;
+  private shown = false;
+
+  constructor(
+    private readonly io: CliIO,
+    private readonly json: boolean,
+  ) {}
+
+  start(step: StepState): void {
+    this.clear();
+    if (step.kind !== 'wait' && step.kind !== 'action') return;
+    this.step = step;
+    this.started = Date.now();
+    this.message = '';
+    if (this.onTerminal) {
+      this.timer = setInterval(() => this.draw(), 1000);
+      this.timer.unref();
+      this.draw();
+    }
+  }
+
+  progress(step: StepState, message: string): void {
+    this.message = message;
+    if (this.onTerminal) return this.draw();
+    // Plain lines for logs, at most one every 10 s, so a four-hour wait does not flood them.
+    if (Date.now() - this.lastPlain < 10_000) return;
+    this.lastPlain = Date.now();
+    writeLine(this.json ? this.io.stderr : this.io.stdout, `  … ${step.id} ${formatSeconds(Date.now() - this.started)}: ${message}`);
+  }
+
+  clear(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    if (this.shown) this.io.stdout.write('\r\u001b[2K');
+    this.shown = false;
+    this.step = undefined;
+  }
+
+  private get onTerminal(): boolean {
+    return !this.json && this.io.stdoutIsTerminal === true;
+  }
+
+  private draw(): void {
+    if (!this.step) return;
+    const line = `  … ${this.step.kind} ${this.step.id} ${formatSeconds(Date.now() - this.started)}${this.message ? `: ${this.message}` : ''}`;
+    this.io.stdout.write(`\r\u001b[2K${line.slice(0, 200)}`);
+    this.shown = true;
+  }
+}
+
+/** The command that goes on with this session, carrying the flags that still matter. */
+function resumeCommand(command: ParsedCommand, sessionId: string, needsYes: boolean): string {
+  const parts = ['runbook', 'run', '--resume', sessionId];
+  const file = command.options.file;
+  const db = command.options.db;
+  if (typeof file === 'string') parts.push('--file', file);
+  if (typeof db === 'string') parts.push('--db', db);
+  const answers = text(command, 'answers');
+  if (answers) parts.push('--answers', answers);
+  if (needsYes || command.options.yes === true) parts.push('--yes');
+  if (text(command, 'confirm')) parts.push('--confirm', text(command, 'confirm')!);
+  if (command.options.json === true) parts.push('--json');
+  return parts.map((part) => (/^[\w./:=@+-]+$/.test(part) ? part : JSON.stringify(part))).join(' ');
+}
+
+function chooseEnv(command: ParsedCommand, environments: Readonly<Record<string, unknown>>): string {
+  const env = text(command, 'env');
+  if (env) return env;
+  const names = Object.keys(environments);
+  if (names.length === 1) return names[0]!;
+  throw new UsageError(`pass --env with one of: ${names.join(', ')}`);
+}
+
+function text(command: ParsedCommand, name: string): string | undefined {
+  const value = command.options[name];
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+/** `--set key=value` (repeatable); a value may itself contain "=". */
+function sets(option: ParsedCommand['options'][string]): Record<string, string> {
+  const list = Array.isArray(option) ? option : typeof option === 'string' ? [option] : [];
+  const inputs: Record<string, string> = {};
+  for (const entry of list) {
+    const index = entry.indexOf('=');
+    if (index <= 0) throw new UsageError(`--set takes key=value, got "${entry}"`);
+    inputs[entry.slice(0, index)] = entry.slice(index + 1);
+  }
+  return inputs;
+}
+
