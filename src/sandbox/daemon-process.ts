@@ -20,8 +20,15 @@ export interface DaemonConfig {
   readonly readyFile: string;
   readonly pidFile: string;
   readonly names: SandboxNames;
+  /** Mirror the pg_basebackup backups into the backup bucket (not with pgBackRest: its repo2 is there). */
+  readonly mirrorBackups: boolean;
   readonly baseBackupDir: string;
   readonly walArchiveDir: string;
+  /**
+   * Also serve the S3 store over HTTPS, for pgBackRest, on a free port other than `avoidPorts`
+   * (the sandbox's other ports); the plain HTTP endpoint stays on `s3Port` for the runbooks' checks.
+   */
+  readonly s3Tls?: { readonly certFile: string; readonly keyFile: string; readonly avoidPorts: readonly number[] };
   readonly syncIntervalMs: number;
 }
 
@@ -31,6 +38,8 @@ export interface DaemonReady {
   readonly startedAt: string;
   readonly ec2: { readonly endpoint: string; readonly port: number };
   readonly s3: { readonly endpoint: string; readonly port: number };
+  /** The same S3 store over HTTPS, when the config asked for it. */
+  readonly s3Tls?: { readonly endpoint: string; readonly port: number };
 }
 
 export interface DaemonFiles {
@@ -49,7 +58,14 @@ export function daemonFiles(layout: SandboxLayout): DaemonFiles {
   };
 }
 
-export function daemonConfig(layout: SandboxLayout): DaemonConfig {
+/** The S3 emulator's certificate, for the HTTPS endpoint pgBackRest uses. */
+export interface DaemonTls {
+  readonly certFile: string;
+  readonly keyFile: string;
+}
+
+/** What the daemon should run with: `tls` for pgBackRest (then no pg_basebackup mirror), none for pg_basebackup. */
+export function daemonConfig(layout: SandboxLayout, tls?: DaemonTls): DaemonConfig {
   const files = daemonFiles(layout);
   return {
     ec2Port: layout.ec2.port,
@@ -60,10 +76,21 @@ export function daemonConfig(layout: SandboxLayout): DaemonConfig {
     readyFile: files.ready,
     pidFile: files.pid,
     names: layout.names,
+    mirrorBackups: !tls,
     baseBackupDir: layout.baseBackupDir,
     walArchiveDir: layout.walArchiveDir,
+    ...(tls ? { s3Tls: { ...tls, avoidPorts: [layout.live.port, layout.restore.port, layout.ec2.port, layout.s3.port] } } : {}),
     syncIntervalMs: 5_000,
   };
+}
+
+/** The config the running daemon was started with, as written to its directory. */
+export function writtenConfig(files: DaemonFiles): DaemonConfig | undefined {
+  try {
+    return JSON.parse(readFileSync(files.config, 'utf8')) as DaemonConfig;
+  } catch {
+    return undefined;
+  }
 }
 
 /** The built daemon script: dist/sandbox-daemon.js, found from this module (the bundle splits code into dist/chunks/). */
@@ -111,9 +138,9 @@ function logTail(log: string): string {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Starts the daemon detached and resolves once it is ready; rejects with its log's tail if it exits first. */
-export async function startDaemon(layout: SandboxLayout, script: string, timeoutMs = 15_000): Promise<DaemonReady> {
+export async function startDaemon(layout: SandboxLayout, script: string, config: DaemonConfig, timeoutMs = 15_000): Promise<DaemonReady> {
   const files = daemonFiles(layout);
-  writeFileSync(files.config, `${JSON.stringify(daemonConfig(layout), null, 2)}\n`);
+  writeFileSync(files.config, `${JSON.stringify(config, null, 2)}\n`);
   const log = openSync(files.log, 'a');
   let exited: string | undefined;
   try {

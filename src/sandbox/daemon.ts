@@ -33,6 +33,15 @@ function ec2StateAsSeed(emulator: Ec2Emulator): string {
   return JSON.stringify(seed);
 }
 
+/** HTTPS on a free port (never one of the sandbox's own), plain HTTP on the configured one, one store behind both. */
+async function startWithTls(config: DaemonConfig, tls: NonNullable<DaemonConfig['s3Tls']>): Promise<S3Emulator> {
+  for (let attempt = 0; ; attempt++) {
+    const emulator = await startS3Emulator({ port: 0, directory: config.s3Dir, tls, plainPort: config.s3Port });
+    if (!tls.avoidPorts.includes(emulator.port) || attempt >= 5) return emulator;
+    await emulator.close();
+  }
+}
+
 async function main(configPath: string | undefined): Promise<void> {
   if (!configPath) throw new Error('usage: sandbox-daemon DAEMON_CONFIG.json');
   const config = readJson<DaemonConfig>(configPath);
@@ -42,7 +51,7 @@ async function main(configPath: string | undefined): Promise<void> {
   let s3: S3Emulator | undefined;
   let ec2: Ec2Emulator | undefined;
   try {
-    s3 = await startS3Emulator({ port: config.s3Port, directory: config.s3Dir });
+    s3 = config.s3Tls ? await startWithTls(config, config.s3Tls) : await startS3Emulator({ port: config.s3Port, directory: config.s3Dir });
     ec2 = await startEc2Emulator({ port: config.ec2Port, seed });
   } catch (error) {
     await s3?.close();
@@ -54,7 +63,7 @@ async function main(configPath: string | undefined): Promise<void> {
   let savedState = '';
   const sync = (startingUp = false) => {
     try {
-      const written = mirrorBackups(emulators.s3.store, config);
+      const written = config.mirrorBackups ? mirrorBackups(emulators.s3.store, config) : 0;
       ensureSeedObjects(emulators.s3.store, config.names, new Date(), startingUp);
       if (written > 0) log(`mirrored ${written} backup objects`);
       const state = ec2StateAsSeed(emulators.ec2);
@@ -68,14 +77,16 @@ async function main(configPath: string | undefined): Promise<void> {
   };
   sync(true);
 
+  const plain = s3.plainEndpoint && s3.plainPort !== undefined ? { endpoint: s3.plainEndpoint, port: s3.plainPort } : { endpoint: s3.endpoint, port: s3.port };
   const ready: DaemonReady = {
     pid: process.pid,
     startedAt: new Date().toISOString(),
     ec2: { endpoint: ec2.endpoint, port: ec2.port },
-    s3: { endpoint: s3.endpoint, port: s3.port },
+    s3: plain,
+    ...(config.s3Tls ? { s3Tls: { endpoint: s3.endpoint, port: s3.port } } : {}),
   };
   writeFileSync(config.readyFile, `${JSON.stringify(ready, null, 2)}\n`);
-  log(`ready: EC2 emulator on ${ec2.endpoint}, S3 emulator on ${s3.endpoint}`);
+  log(`ready: EC2 emulator on ${ec2.endpoint}, S3 emulator on ${plain.endpoint}${config.s3Tls ? ` and ${s3.endpoint}` : ''}`);
 
   const timer = setInterval(() => sync(), config.syncIntervalMs);
   process.on('SIGHUP', () => sync());

@@ -34,6 +34,22 @@ export interface SandboxNames {
   readonly recoveryInstanceId: string;
 }
 
+/** Where the sandbox's pgBackRest stanza lives (used when pgBackRest is installed). */
+export interface SandboxPgbackrest {
+  readonly stanza: string;
+  /** Holds the config file, repo1 and the lock directory; owned by the live cluster's OS user. */
+  readonly dir: string;
+  readonly configFile: string;
+  /** repo1: a posix repo. */
+  readonly repo1Path: string;
+  /** repo2: this path in the backup bucket of the S3 emulator (pgBackRest's repo2-path). */
+  readonly repo2Path: string;
+  readonly lockDir: string;
+  readonly logDir: string;
+  /** The loopback certificate the S3 emulator serves HTTPS with; pgBackRest trusts its ca.crt. */
+  readonly tlsDir: string;
+}
+
 export interface SandboxLayout {
   /** The runbooks file the sandbox belongs to (absolute). */
   readonly file: string;
@@ -45,8 +61,17 @@ export interface SandboxLayout {
   readonly marker: string;
   readonly live: SandboxCluster;
   readonly restore: SandboxCluster;
+  /** The backup tool the environment names now (after its settingsFile, if `up` wrote one). */
+  readonly backupTool: 'pgbackrest' | 'pg_basebackup' | 'walg';
+  /**
+   * Where `up` writes the backup tool it set up, so the runbooks use it (the environment's
+   * settingsFile); absent when the environment names none, and then pgBackRest cannot be used.
+   */
+  readonly settingsFile?: string;
+  /** The pg_basebackup fallback's directories (the environment's own `backup:`). */
   readonly baseBackupDir: string;
   readonly walArchiveDir: string;
+  readonly pgbackrest: SandboxPgbackrest;
   readonly socketDir: string;
   readonly logDir: string;
   readonly daemonDir: string;
@@ -62,6 +87,10 @@ export interface SandboxLayout {
 }
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
+/** The stanza's name; the bucket layout the runbooks read (vars) follows from it. */
+export const SANDBOX_STANZA = 'sandbox';
+/** repo2's path in the backup bucket (without the leading slash, as S3 keys start). */
+export const PGBACKREST_REPO2_PATH = 'pgbackrest';
 
 function fail(label: string, what: string, fix: string): never {
   throw new ConfigError(`the sandbox environment in ${label} ${what}; ${fix}`);
@@ -112,20 +141,25 @@ function inside(root: string, path: string): boolean {
 
 /** The sandbox's layout from a loaded runbooks file; a missing or unusable `sandbox` environment is a ConfigError. */
 export function sandboxLayout(loaded: LoadedRunbooks, label: string = loaded.path): SandboxLayout {
-  const environment = loaded.file.environments.sandbox;
-  if (!environment) {
+  // As written: `up` writes the settings file, so the fallback's directories and the bucket's names come from the file itself.
+  const environment = (loaded.declared ?? loaded.file).environments.sandbox;
+  const current = loaded.file.environments.sandbox;
+  if (!environment || !current) {
     throw new ConfigError(`${label} has no "sandbox" environment; add one (copy environments.sandbox from the bundled runbooks.yaml) or pass --file with a file that has it`);
   }
   const live = cluster(environment, 'live', label);
   const restore = cluster(environment, 'restore', label);
   if (live.port === restore.port) fail(label, `gives live and restore the same port ${live.port}`, 'give the restore connection its own port');
   const backup = environment.backup;
-  if (backup?.tool !== 'pg_basebackup') fail(label, 'has no pg_basebackup backup settings', 'set backup: { tool: pg_basebackup, baseBackupDir, walArchiveDir }');
+  if (backup?.tool !== 'pg_basebackup') {
+    fail(label, 'has no pg_basebackup backup settings', 'set backup: { tool: pg_basebackup, baseBackupDir, walArchiveDir } (up switches to pgBackRest through settingsFile when it is installed)');
+  }
   const root = dirname(live.dataDir);
   for (const [what, path] of [
     ['postgres.restore.dataDir', restore.dataDir],
     ['backup.baseBackupDir', backup.baseBackupDir],
     ['backup.walArchiveDir', backup.walArchiveDir],
+    ...(environment.settingsFile ? [['settingsFile', environment.settingsFile] as const] : []),
   ] as const) {
     if (!inside(root, path)) fail(label, `puts ${what} (${path}) outside ${root}`, `keep every sandbox directory beside postgres.live.dataDir, in ${root}`);
   }
@@ -145,8 +179,20 @@ export function sandboxLayout(loaded: LoadedRunbooks, label: string = loaded.pat
     marker: join(root, 'sandbox.json'),
     live,
     restore,
+    backupTool: current.backup?.tool ?? 'pg_basebackup',
+    ...(environment.settingsFile ? { settingsFile: environment.settingsFile } : {}),
     baseBackupDir: backup.baseBackupDir,
     walArchiveDir: backup.walArchiveDir,
+    pgbackrest: {
+      stanza: SANDBOX_STANZA,
+      dir: join(root, 'pgbackrest'),
+      configFile: join(root, 'pgbackrest', 'pgbackrest.conf'),
+      repo1Path: join(root, 'pgbackrest', 'repo1'),
+      repo2Path: `/${PGBACKREST_REPO2_PATH}`,
+      lockDir: join(root, 'pgbackrest', 'lock'),
+      logDir: join(root, 'logs', 'pgbackrest'),
+      tlsDir: join(root, 'tls'),
+    },
     socketDir: join(root, 'run'),
     logDir: join(root, 'logs'),
     daemonDir: join(root, 'daemon'),

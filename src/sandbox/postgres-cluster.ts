@@ -113,17 +113,26 @@ export function archiveCommand(walArchiveDir: string): string {
   return `test ! -f ${dir}/%f && cp %p ${dir}/%f`;
 }
 
-/** The settings the live cluster runs with; they live in postgresql.conf so base backups carry them. */
-export function liveSettings(options: { port: number; socketDir: string; walArchiveDir: string }): Record<string, string> {
-  // Unix socket paths are limited to about 107 bytes; beyond that the sandbox uses TCP only.
-  const socketFits = Buffer.byteLength(join(options.socketDir, `.s.PGSQL.${options.port}.lock`)) < 100;
+/** Whether the server's Unix socket fits in `socketDir` (socket paths are limited to about 107 bytes). */
+export function socketFits(socketDir: string, port: number): boolean {
+  return Buffer.byteLength(join(socketDir, `.s.PGSQL.${port}.lock`)) < 100;
+}
+
+/**
+ * The settings the live cluster runs with; they live in the data directory (postgresql.sandbox.conf)
+ * so backups carry them. `archiveCommand` is the backup tool's (a copy into the WAL archive, or
+ * pgBackRest's archive-push).
+ */
+export function liveSettings(options: { port: number; socketDir: string; archiveCommand: string }): Record<string, string> {
+  // Beyond the socket length limit the sandbox uses TCP only.
+  const socket = socketFits(options.socketDir, options.port);
   return {
     listen_addresses: confString('127.0.0.1'),
     port: String(options.port),
-    unix_socket_directories: confString(socketFits ? options.socketDir : ''),
+    unix_socket_directories: confString(socket ? options.socketDir : ''),
     wal_level: 'replica',
     archive_mode: 'on',
-    archive_command: confString(archiveCommand(options.walArchiveDir)),
+    archive_command: confString(options.archiveCommand),
     // A segment at least every minute while anything writes, so point-in-time restores reach recent changes.
     archive_timeout: '60',
     max_wal_senders: '5',
@@ -133,14 +142,32 @@ export function liveSettings(options: { port: number; socketDir: string; walArch
   };
 }
 
+const SETTINGS_FILE = 'postgresql.sandbox.conf';
+
+function settingsText(settings: Record<string, string>): string {
+  return `# written by runbook sandbox up\n${Object.entries(settings).map(([name, value]) => `${name} = ${value}`).join('\n')}\n`;
+}
+
 /** initdb into an empty, owned data directory and writes the sandbox settings. */
 export async function initCluster(cluster: SandboxCluster, settings: Record<string, string>): Promise<void> {
-  // 1 MB WAL segments keep the archive (and its S3 mirror) small; trust on loopback only.
+  // 1 MB WAL segments keep the archive (and its S3 copy) small; trust on loopback only.
   await runPg(cluster, 'initdb', ['-D', cluster.dataDir, '-A', 'trust', '-U', cluster.user, '--no-sync', '-E', 'UTF8', '--locale=C', '--wal-segsize=1', '--no-instructions']);
-  const conf = Object.entries(settings).map(([name, value]) => `${name} = ${value}`).join('\n');
-  await writeFile(join(cluster.dataDir, 'postgresql.sandbox.conf'), `# written by runbook sandbox up\n${conf}\n`);
-  await appendFile(join(cluster.dataDir, 'postgresql.conf'), "\ninclude 'postgresql.sandbox.conf'\n");
+  await writeFile(join(cluster.dataDir, SETTINGS_FILE), settingsText(settings));
+  await appendFile(join(cluster.dataDir, 'postgresql.conf'), `\ninclude '${SETTINGS_FILE}'\n`);
   await handToOwner(cluster, cluster.dataDir);
+}
+
+/**
+ * Rewrites the sandbox settings of an initialised cluster when they differ from `settings`;
+ * true when it did (the caller reloads the server: archive_command takes effect on reload).
+ */
+export async function updateSettings(cluster: SandboxCluster, settings: Record<string, string>): Promise<boolean> {
+  const path = join(cluster.dataDir, SETTINGS_FILE);
+  const wanted = settingsText(settings);
+  if (existsSync(path) && readFileSync(path, 'utf8') === wanted) return false;
+  await writeFile(path, wanted);
+  await handToOwner(cluster, path);
+  return true;
 }
 
 /** Starts the cluster and waits until it accepts connections. */

@@ -1,4 +1,6 @@
 /** Small loopback probes the sandbox uses to tell what runs where. */
+import { readFileSync } from 'node:fs';
+import { get as httpsRequest } from 'node:https';
 import { createServer } from 'node:net';
 
 /** Whether something already listens on 127.0.0.1:`port` (we try to bind it for a moment). */
@@ -18,6 +20,24 @@ export async function httpGet(url: string, timeoutMs = 1_500): Promise<{ status:
   } catch {
     return undefined;
   }
+}
+
+/** GETs a loopback HTTPS URL, trusting only the CA in `caFile`; the status, or undefined when nothing answers or the certificate does not verify. */
+export function httpsStatus(url: string, caFile: string, timeoutMs = 1_500): Promise<number | undefined> {
+  let ca: Buffer;
+  try {
+    ca = readFileSync(caFile);
+  } catch {
+    return Promise.resolve(undefined);
+  }
+  return new Promise((resolve) => {
+    const request = httpsRequest(url, { ca, timeout: timeoutMs }, (response) => {
+      response.resume();
+      resolve(response.statusCode);
+    });
+    request.on('timeout', () => request.destroy());
+    request.on('error', () => resolve(undefined));
+  });
 }
 
 /** The keys of a bucket on the S3 emulator under `prefix` (one page, up to 1000). */

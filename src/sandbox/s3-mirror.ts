@@ -1,7 +1,8 @@
 /**
- * Keeps the S3 emulator's buckets in step with the sandbox: the local base backups and WAL archive
- * mirrored as the off-site copy (LastModified = the file's modification time, so ages are real),
- * the key backup, and audit logs that keep arriving while the sandbox runs.
+ * Keeps the S3 emulator's buckets in step with the sandbox: with pg_basebackup, the local base
+ * backups and WAL archive mirrored as the off-site copy (LastModified = the file's modification
+ * time, so ages are real; with pgBackRest, its repo2 is that copy), the key backup, and audit
+ * logs that keep arriving while the sandbox runs.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -66,8 +67,13 @@ export function mirrorBackups(store: S3Store, sources: MirrorSources): number {
   return written;
 }
 
-/** The key backup and the audit logs: history on a first start, a new log at each start-up and every 12 hours. */
+/**
+ * The buckets, the key backup and the audit logs: history on a first start, a new log at each
+ * start-up and every 12 hours. The backup bucket is made even when nothing is mirrored into it:
+ * pgBackRest's repo2 lives there, and stanza-create expects the bucket.
+ */
 export function ensureSeedObjects(store: S3Store, names: SandboxNames, now: Date, startingUp: boolean): void {
+  ensureBucket(store, names.backupBucket);
   ensureBucket(store, names.keyBucket);
   ensureBucket(store, names.auditBucket);
   const key = keyBackupObject(names, now);

@@ -9,10 +9,23 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { ConfigError, OperatorError } from '../errors.js';
 import { ExitCode } from '../exit-codes.js';
-import { daemonFiles, daemonScriptPath, readReady, runningDaemon, startDaemon, stopDaemon } from './daemon-process.js';
+import { daemonConfig, daemonFiles, daemonScriptPath, readReady, runningDaemon, startDaemon, stopDaemon, writtenConfig, type DaemonReady, type DaemonTls } from './daemon-process.js';
 import type { Ec2Seed } from './ec2-emulator/index.js';
+import { pgbackrestEnvironmentSettings, removeEnvironmentSettings, writeEnvironmentSettings } from './environment-settings.js';
 import type { SandboxCluster, SandboxLayout } from './layout.js';
 import {
+  chooseBackupTool,
+  describeBackupTool,
+  ensurePgbackrestBackups,
+  ensureStanza,
+  pgbackrestArchiveCommand,
+  pgbackrestConfig,
+  readStanza,
+  type BackupToolChoice,
+  type PgbackrestProgram,
+} from './pgbackrest-stanza.js';
+import {
+  archiveCommand,
   handToOwner,
   initCluster,
   isInitialised,
@@ -24,10 +37,12 @@ import {
   startCluster,
   stopCluster,
   takeBaseBackup,
+  updateSettings,
 } from './postgres-cluster.js';
-import { httpGet, portInUse, s3Keys } from './probes.js';
+import { httpGet, httpsStatus, portInUse, s3Keys } from './probes.js';
 import { ec2Seed, seedControlPlane } from './seed.js';
 import { completedBaseBackups, gitRefExists, sandboxStatus, walSegments, type SandboxStatus } from './status.js';
+import { ensureLoopbackCertificate } from './tls-certificate.js';
 
 /** Receives one line per thing `up` or `down` does. */
 export type Progress = (line: string) => void;
@@ -74,7 +89,7 @@ async function preflight(layout: SandboxLayout): Promise<string> {
   return script;
 }
 
-async function makeDirectories(layout: SandboxLayout, progress: Progress): Promise<void> {
+async function makeDirectories(layout: SandboxLayout, choice: BackupToolChoice, progress: Progress): Promise<void> {
   if (!existsSync(layout.marker)) {
     await mkdir(layout.root, { recursive: true });
     await writeFile(layout.marker, `${JSON.stringify({ madeBy: 'runbook sandbox up', file: layout.file, createdAt: new Date().toISOString() }, null, 2)}\n`);
@@ -84,11 +99,22 @@ async function makeDirectories(layout: SandboxLayout, progress: Progress): Promi
   await chmod(layout.root, 0o755);
   await requireReachable(layout.live, layout.root);
   for (const dir of [layout.daemonDir, layout.s3Dir]) await mkdir(dir, { recursive: true });
-  for (const dir of [layout.socketDir, layout.logDir, layout.baseBackupDir, layout.walArchiveDir]) {
+  const { pgbackrest } = layout;
+  const backupDirs = choice.tool === 'pgbackrest' ? [pgbackrest.dir, pgbackrest.repo1Path, pgbackrest.lockDir, pgbackrest.logDir] : [layout.baseBackupDir, layout.walArchiveDir];
+  for (const dir of [layout.socketDir, layout.logDir, ...backupDirs]) {
     if (existsSync(dir)) continue;
     await mkdir(dir, { recursive: true, mode: 0o755 });
     await handToOwner(layout.live, dir);
   }
+}
+
+/** The certificate the S3 emulator serves HTTPS with; its directory readable by the cluster's OS user, who runs pgBackRest. */
+async function ensureCertificate(layout: SandboxLayout, progress: Progress): Promise<DaemonTls & { caFile: string; created: boolean }> {
+  const certificate = await ensureLoopbackCertificate(layout.pgbackrest.tlsDir);
+  // ca.crt is world-readable; server.key stays its owner's (the daemon's).
+  await chmod(layout.pgbackrest.tlsDir, 0o755);
+  if (certificate.created) progress(`made a loopback TLS certificate in ${layout.pgbackrest.tlsDir} (pgBackRest trusts its ca.crt)`);
+  return certificate;
 }
 
 /** The EC2 seed, made once (times relative to the first `up`) so the store's rows and EC2 always agree. */
@@ -99,20 +125,42 @@ async function ensureEc2Seed(layout: SandboxLayout): Promise<Ec2Seed> {
   return seed;
 }
 
-async function ensureLiveCluster(layout: SandboxLayout, seed: Ec2Seed, progress: Progress): Promise<void> {
+/** The live cluster's settings for the backup tool: its archive_command is the tool's. */
+function settingsFor(layout: SandboxLayout, choice: BackupToolChoice): Record<string, string> {
+  const command = choice.tool === 'pgbackrest' ? pgbackrestArchiveCommand(layout, choice.program) : archiveCommand(layout.walArchiveDir);
+  return liveSettings({ port: layout.live.port, socketDir: layout.socketDir, archiveCommand: command });
+}
+
+/** Initialises (when needed) and starts the live cluster. */
+async function ensureLiveCluster(layout: SandboxLayout, settings: Record<string, string>, progress: Progress): Promise<void> {
   const { live } = layout;
   if (!isInitialised(live.dataDir)) {
     // A directory initdb left half-made is ours to redo.
     await rm(live.dataDir, { recursive: true, force: true });
     await mkdir(live.dataDir, { recursive: true, mode: 0o700 });
     await handToOwner(live, live.dataDir);
-    await initCluster(live, liveSettings({ port: live.port, socketDir: layout.socketDir, walArchiveDir: layout.walArchiveDir }));
+    await initCluster(live, settings);
     progress(`initialised the live cluster in ${live.dataDir}`);
   }
   if (!runningServer(live.dataDir)) {
     await startCluster(live, join(layout.logDir, 'pg-live.log'));
     progress(`started the live cluster on 127.0.0.1:${live.port}`);
   }
+}
+
+/**
+ * Points archive_command at the backup tool set up now (it changes when the tool does) and
+ * reloads the server; true when it changed, and so the other tool's archive has a gap from now on.
+ */
+async function ensureArchiveCommand(layout: SandboxLayout, settings: Record<string, string>, choice: BackupToolChoice, progress: Progress): Promise<boolean> {
+  if (!(await updateSettings(layout.live, settings))) return false;
+  await withDatabase(layout.live, 'postgres', (client) => client.query('SELECT pg_reload_conf()'));
+  progress(`set the live cluster's archive_command to ${choice.tool === 'pgbackrest' ? "pgBackRest's archive-push" : `a copy into ${layout.walArchiveDir}`}`);
+  return true;
+}
+
+async function ensureControlDatabase(layout: SandboxLayout, seed: Ec2Seed, progress: Progress): Promise<void> {
+  const { live } = layout;
   const created = await withDatabase(live, 'postgres', async (client) => {
     const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [live.database]);
     if (found.rowCount) return false;
@@ -190,23 +238,43 @@ async function ensureRestoreDirectory(layout: SandboxLayout, progress: Progress)
   }
 }
 
-async function ensureDaemon(layout: SandboxLayout, script: string, newBackups: boolean, progress: Progress): Promise<void> {
+/** Whether the running daemon answers on every endpoint it should (HTTPS verified against the sandbox's CA). */
+async function daemonAnswers(layout: SandboxLayout, ready: DaemonReady | undefined, caFile: string | undefined): Promise<boolean> {
+  if (!ready) return false;
+  const [ec2, s3, tls] = await Promise.all([
+    httpGet(`${layout.ec2.endpoint}/__emulator/state`),
+    httpGet(`${layout.s3.endpoint}/`),
+    caFile ? (ready.s3Tls ? httpsStatus(`${ready.s3Tls.endpoint}/`, caFile) : undefined) : 200,
+  ]);
+  return ec2?.status === 200 && s3?.status === 200 && tls === 200;
+}
+
+/** Starts the daemon, or restarts it when it does not answer or runs with other settings (HTTPS for pgBackRest, or the pg_basebackup mirror); returns its ready file. */
+async function ensureDaemon(layout: SandboxLayout, script: string, tls: (DaemonTls & { caFile: string; created: boolean }) | undefined, progress: Progress): Promise<DaemonReady> {
   const files = daemonFiles(layout);
-  let pid = runningDaemon(files);
+  const wanted = daemonConfig(layout, tls && { certFile: tls.certFile, keyFile: tls.keyFile });
+  const pid = runningDaemon(files);
   if (pid !== undefined) {
-    const answering = readReady(files) && (await httpGet(`${layout.ec2.endpoint}/__emulator/state`))?.status === 200 && (await httpGet(`${layout.s3.endpoint}/`))?.status === 200;
-    if (!answering) {
-      await stopDaemon(files);
-      pid = undefined;
-      progress('restarted the emulators (they did not answer)');
-    }
+    const ready = readReady(files);
+    const why =
+      JSON.stringify(writtenConfig(files)) !== JSON.stringify(wanted)
+        ? tls ? 'to serve HTTPS for pgBackRest' : 'to mirror the pg_basebackup backups'
+        : !(await daemonAnswers(layout, ready, tls?.caFile))
+          ? 'they did not answer'
+          : tls?.created ? 'to serve the new TLS certificate' : undefined;
+    if (!why) return ready!;
+    await stopDaemon(files);
+    progress(`restarted the emulators (${why})`);
   }
-  if (pid === undefined) {
-    const ready = await startDaemon(layout, script);
-    progress(`started the EC2 emulator on ${ready.ec2.endpoint} and the S3 emulator on ${ready.s3.endpoint} (pid ${ready.pid})`);
-  } else if (newBackups) {
-    process.kill(pid, 'SIGHUP');
-  }
+  const ready = await startDaemon(layout, script, wanted);
+  const https = ready.s3Tls ? ` and ${ready.s3Tls.endpoint} (HTTPS, for pgBackRest)` : '';
+  progress(`started the EC2 emulator on ${ready.ec2.endpoint} and the S3 emulator on ${ready.s3.endpoint}${https} (pid ${ready.pid})`);
+  return ready;
+}
+
+/** Makes the mirror copy what is new now (the daemon syncs every few seconds anyway) and waits until it has. */
+async function syncMirror(layout: SandboxLayout, ready: DaemonReady, somethingNew: boolean): Promise<void> {
+  if (somethingNew) process.kill(ready.pid, 'SIGHUP');
   await waitForMirror(layout);
 }
 
@@ -251,17 +319,79 @@ async function ensureIacRepo(layout: SandboxLayout, progress: Progress): Promise
   progress(`created the IaC repository ${repo} (${layout.iacRef})`);
 }
 
+/** Writes pgbackrest.conf for the emulator's HTTPS port (it moves when the daemon restarts). */
+async function ensurePgbackrestConfig(layout: SandboxLayout, ready: DaemonReady, caFile: string, progress: Progress): Promise<void> {
+  if (!ready.s3Tls) throw new OperatorError(`the sandbox daemon serves no HTTPS endpoint for pgBackRest; see ${daemonFiles(layout).log}`);
+  const { configFile } = layout.pgbackrest;
+  const text = pgbackrestConfig(layout, { port: ready.s3Tls.port, caFile });
+  const before = existsSync(configFile) ? readFileSync(configFile, 'utf8') : undefined;
+  if (before === text) return;
+  await writeFile(configFile, text, { mode: 0o640 });
+  await chmod(configFile, 0o640);
+  await handToOwner(layout.live, configFile);
+  progress(
+    before === undefined
+      ? `wrote ${configFile} (stanza ${layout.pgbackrest.stanza}: repo1 ${layout.pgbackrest.repo1Path}, repo2 ${ready.s3Tls.endpoint}/${layout.names.backupBucket}${layout.pgbackrest.repo2Path})`
+      : before.includes(`\nrepo2-storage-port=${ready.s3Tls.port}\n`)
+        ? `rewrote ${configFile} (its settings had changed)`
+        : `pointed pgBackRest's repo2 at ${ready.s3Tls.endpoint} in ${configFile}`,
+  );
+}
+
+/** The pgBackRest stanza with both repos and their backups; the environment's settings file then names it. */
+async function ensurePgbackrestBackupsUp(layout: SandboxLayout, program: PgbackrestProgram, seed: Ec2Seed, settings: Record<string, string>, choice: BackupToolChoice, progress: Progress): Promise<void> {
+  const systemId = await withDatabase(layout.live, 'postgres', async (client) => String((await client.query('SELECT system_identifier::text AS id FROM pg_control_system()')).rows[0].id));
+  // Before the control database is made, so the first segments it fills have a stanza to go to.
+  await ensureStanza(layout, program, systemId, progress);
+  // Backups from before an earlier switch to pg_basebackup cannot be rolled forward across the WAL pgBackRest missed.
+  const switched = await ensureArchiveCommand(layout, settings, choice, progress);
+  await ensureControlDatabase(layout, seed, progress);
+  const taken = await ensurePgbackrestBackups(layout, program, switched, progress);
+  const stanza = await readStanza(layout, program);
+  const broken = stanza.repos.find((repo) => repo.status.code !== 0);
+  if (broken) throw new OperatorError(`pgBackRest reports repo${broken.key} of stanza ${stanza.name}: ${broken.status.message}; see ${layout.pgbackrest.logDir}, or run runbook sandbox down to start over`);
+  const withoutWal = stanza.repos.filter((repo) => !stanza.archives.some((archive) => archive.repo === repo.key && archive.max));
+  if (taken === 0 && withoutWal.length > 0) await switchWal(layout, progress);
+  if (await writeEnvironmentSettings(layout.settingsFile!, pgbackrestEnvironmentSettings(layout, program))) {
+    progress(`wrote ${layout.settingsFile}: the sandbox environment now uses pgBackRest (stanza ${layout.pgbackrest.stanza}, --config=${layout.pgbackrest.configFile})`);
+  }
+}
+
+/** Base backups by pg_basebackup and a WAL archive by copy, mirrored into the backup bucket; the environment as the runbooks file writes it. */
+async function ensureBaseBackupsUp(layout: SandboxLayout, seed: Ec2Seed, settings: Record<string, string>, choice: BackupToolChoice, ready: DaemonReady, progress: Progress): Promise<void> {
+  if (await ensureArchiveCommand(layout, settings, choice, progress)) {
+    // They cannot be rolled forward across the WAL that went to pgBackRest instead of the archive.
+    const stale = completedBaseBackups(layout.baseBackupDir);
+    for (const label of stale) await rm(join(layout.baseBackupDir, label), { recursive: true, force: true });
+    if (stale.length) progress(`removed ${stale.length} base backups from before pgBackRest ran (the WAL archive has a gap since)`);
+  }
+  await ensureControlDatabase(layout, seed, progress);
+  const newBackups = await ensureBaseBackups(layout, progress);
+  const switched = newBackups > 0 || walSegments(layout.walArchiveDir).length === 0;
+  if (switched) await switchWal(layout, progress);
+  await syncMirror(layout, ready, switched);
+  if (layout.settingsFile && (await removeEnvironmentSettings(layout.settingsFile))) {
+    progress(`removed ${layout.settingsFile}: the sandbox environment uses pg_basebackup, as ${layout.fileLabel} writes it`);
+  }
+}
+
 /** Makes or repairs every part; returns the status afterwards. */
 export async function sandboxUp(layout: SandboxLayout, progress: Progress = () => undefined): Promise<SandboxStatus> {
   const script = await preflight(layout);
+  const choice = await chooseBackupTool(layout);
+  progress(`backups: ${describeBackupTool(choice)}`);
   try {
-    await makeDirectories(layout, progress);
+    await makeDirectories(layout, choice, progress);
     const seed = await ensureEc2Seed(layout);
-    await ensureLiveCluster(layout, seed, progress);
-    const newBackups = await ensureBaseBackups(layout, progress);
-    if (newBackups > 0 || walSegments(layout.walArchiveDir).length === 0) await switchWal(layout, progress);
+    // pgBackRest's repo2 is on the S3 emulator, so the daemon comes first, serving HTTPS.
+    const tls = choice.tool === 'pgbackrest' ? await ensureCertificate(layout, progress) : undefined;
+    const ready = await ensureDaemon(layout, script, tls, progress);
+    if (choice.tool === 'pgbackrest') await ensurePgbackrestConfig(layout, ready, tls!.caFile, progress);
+    const settings = settingsFor(layout, choice);
+    await ensureLiveCluster(layout, settings, progress);
+    if (choice.tool === 'pgbackrest') await ensurePgbackrestBackupsUp(layout, choice.program, seed, settings, choice, progress);
+    else await ensureBaseBackupsUp(layout, seed, settings, choice, ready, progress);
     await ensureRestoreDirectory(layout, progress);
-    await ensureDaemon(layout, script, newBackups > 0, progress);
     await ensureIacRepo(layout, progress);
   } catch (error) {
     if (error instanceof OperatorError) throw error;
@@ -271,7 +401,8 @@ export async function sandboxUp(layout: SandboxLayout, progress: Progress = () =
       ExitCode.failed,
     );
   }
-  return sandboxStatus(layout);
+  // The environment now names the tool set up (the settings file was just written or removed).
+  return sandboxStatus({ ...layout, backupTool: choice.tool });
 }
 
 /** Stops the daemon and every cluster in the sandbox (a restored one too) and removes the directory. */
