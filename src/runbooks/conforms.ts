@@ -75,7 +75,7 @@ function checkFor(schema: z.ZodType): Check {
 function compile(schema: z.ZodType): Check {
   const zod = internals(schema);
   const def = zod.def;
-  const byZod: Check = (value) => schema.safeParse(value).success;
+  const byZod = askZod(schema);
   if (def.coerce) return byZod;
   const own = ownChecks(def);
   if (own === undefined) return byZod;
@@ -145,6 +145,24 @@ function compile(schema: z.ZodType): Check {
   }
 }
 
+/**
+ * zod's answer for this schema. Answers for plain values are remembered: a file repeats its
+ * durations and numbers ("15m", 1) in step after step, and a schema says the same of each.
+ */
+function askZod(schema: z.ZodType): Check {
+  const answers = new Map<unknown, boolean>();
+  return (value) => {
+    const plain = value === null || (typeof value !== 'object' && typeof value !== 'function');
+    if (!plain) return schema.safeParse(value).success;
+    let answer = answers.get(value);
+    if (answer === undefined) {
+      answer = schema.safeParse(value).success;
+      if (answers.size < 10_000) answers.set(value, answer);
+    }
+    return answer;
+  };
+}
+
 function compileRecord(def: Def, own: readonly Check[], byZod: Check): Check {
   // A key schema listing its keys (an enum) makes zod require every one of them.
   if (internals(def.keyType!).values || def.mode === 'loose') return byZod;
@@ -163,18 +181,58 @@ function compileRecord(def: Def, own: readonly Check[], byZod: Check): Check {
 function compileObject(def: Def, own: readonly Check[]): Check {
   const shape = def.shape!;
   const keys = Object.keys(shape);
-  const fields = keys.map((name) => {
+  const fields = keys.map((name): Field => {
     const zod = internals(shape[name]!);
     // zod: an absent key is fine when its schema is optional in and out (whatever it says of
     // undefined); when it is not optional at all it is an issue; otherwise the schema decides.
     const absent = zod.optin !== undefined && zod.optout === 'optional' ? 'fine' : zod.optin === undefined ? 'missing' : 'check';
     return { name, check: checkFor(shape[name]!), absent };
   });
-  const known = new Set(keys);
   const catchall = def.catchall;
   const extra = catchall === undefined ? 'ignored' : internals(catchall).def.type === 'never' ? 'refused' : 'checked';
   const extraCheck = catchall === undefined ? undefined : checkFor(catchall);
+
+  // zod looks keys up with `in`, which sees Object.prototype: a field named like one of its
+  // members is checked zod's way, field by field.
+  if (keys.some((name) => name in Object.prototype)) return withChecks(fieldByField(fields, extra, extraCheck), own);
+
+  // Otherwise walk the keys the mapping has (a step writes 5 of its 17 fields), then count the required ones seen.
+  const byName = new Map(fields.map((field) => [field.name, field]));
+  const required = fields.filter((field) => field.absent === 'missing').length;
+  const decided = fields.filter((field) => field.absent === 'check');
   return withChecks((value) => {
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+    const record = value as Record<string, unknown>;
+    let requiredSeen = 0;
+    let decidedSeen = 0;
+    for (const name in record) {
+      const field = byName.get(name);
+      if (field === undefined) {
+        if (extra === 'ignored') continue;
+        if (extra === 'refused' || name === '__proto__' || !extraCheck!(record[name])) return false;
+        continue;
+      }
+      if (!field.check(record[name])) return false;
+      if (field.absent === 'missing') requiredSeen++;
+      else if (field.absent === 'check') decidedSeen++;
+    }
+    if (requiredSeen !== required) return false;
+    if (decidedSeen !== decided.length) {
+      for (const field of decided) if (!(field.name in record) && !field.check(undefined)) return false;
+    }
+    return true;
+  }, own);
+}
+
+interface Field {
+  readonly name: string;
+  readonly check: Check;
+  readonly absent: 'fine' | 'missing' | 'check';
+}
+
+function fieldByField(fields: readonly Field[], extra: 'ignored' | 'refused' | 'checked', extraCheck: Check | undefined): Check {
+  const known = new Set(fields.map((field) => field.name));
+  return (value) => {
     if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
     const record = value as Record<string, unknown>;
     for (const field of fields) {
@@ -192,7 +250,7 @@ function compileObject(def: Def, own: readonly Check[]): Check {
       if (extra === 'refused' || !extraCheck!(record[name])) return false;
     }
     return true;
-  }, own);
+  };
 }
 
 /** The schema's own checks as functions; undefined when one of them is zod's alone to run. */
@@ -232,7 +290,13 @@ function ownChecks(def: Def): Check[] | undefined {
     if (spec.when) {
       const guarded = checks[before]!;
       const when = spec.when;
-      checks[before] = (value) => !when({ value, issues: [] }) || guarded(value);
+      const payload: { value: unknown; issues: unknown[] } = { value: undefined, issues: [] };
+      checks[before] = (value) => {
+        payload.value = value;
+        const applies = when(payload);
+        payload.value = undefined;
+        return !applies || guarded(value);
+      };
     }
   }
   return checks;

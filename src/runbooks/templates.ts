@@ -32,7 +32,8 @@ export interface TemplateSyntaxError {
 }
 
 const OPEN = '${{';
-const SEGMENT = /^[A-Za-z0-9_-]+$/;
+/** A namespace and at least one more segment, each of letters, digits, `_` and `-`. */
+const DOTTED_PATH = /^[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)+$/;
 const NAMESPACES: readonly string[] = ['inputs', 'steps', 'env', 'session'];
 
 /**
@@ -69,13 +70,13 @@ export function findTemplates(text: string): { references: TemplateReference[]; 
 
 function templateProblem(whole: string, expression: string): string | { namespace: TemplateNamespace; path: string[] } {
   if (expression === '') return 'empty template "${{ }}"';
-  const segments = expression.split('.');
-  const [namespace, ...path] = segments;
-  if (!NAMESPACES.includes(namespace!)) return `unknown template namespace ${quote(namespace!)} in ${quote(whole)}: use inputs, steps, env or session`;
-  if (path.length === 0 || !segments.every((segment) => SEGMENT.test(segment))) {
-    return `malformed template ${quote(whole)}: expected a dotted path such as "${cutShort(namespace!)}.name"`;
+  const dot = expression.indexOf('.');
+  const namespace = dot === -1 ? expression : expression.slice(0, dot);
+  if (!NAMESPACES.includes(namespace)) return `unknown template namespace ${quote(namespace)} in ${quote(whole)}: use inputs, steps, env or session`;
+  if (dot === -1 || !DOTTED_PATH.test(expression)) {
+    return `malformed template ${quote(whole)}: expected a dotted path such as "${cutShort(namespace)}.name"`;
   }
-  return { namespace: namespace as TemplateNamespace, path };
+  return { namespace: namespace as TemplateNamespace, path: expression.slice(dot + 1).split('.') };
 }
 
 /** True when any string inside `value` holds a template. */
