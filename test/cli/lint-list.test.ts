@@ -168,7 +168,7 @@ describe('the command line', () => {
     expect(await run(['start', 'restore-config', '--env', 'sandbox'])).toEqual({
       code: 2,
       out: '',
-      err: 'runbook: "runbook start" needs an interactive terminal; without one use "runbook check <runbook> --env E"\n',
+      err: 'runbook: "runbook start" needs an interactive terminal; without one use "runbook run <runbook> --env E --answers FILE"\n',
     });
   });
 
