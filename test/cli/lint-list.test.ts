@@ -54,6 +54,16 @@ describe('runbook lint', () => {
     });
   });
 
+  test('prints the first 100 problems, then how many more there are', async () => {
+    writeFileSync(join(cwd, 'many.yaml'), `version: 1\nenvironments: {staging: {}}\nrunbooks: []\n${Array.from({ length: 150 }, (_, index) => `extra${index}: 1`).join('\n')}\n`);
+    const { code, out, err } = await run(['lint', 'many.yaml']);
+    const lines = out.trimEnd().split('\n');
+    expect({ code, err, count: lines.length }).toEqual({ code: 2, err: '151 problems in many.yaml\n', count: 101 });
+    expect(lines[0]).toBe('many.yaml:3:11 runbooks: define at least one runbook');
+    expect(lines[99]).toBe('many.yaml:103:1 extra98: unknown field "extra98"; allowed here: version, environments, runbooks, alerts, assets');
+    expect(lines[100]).toBe('… and 51 more problems (151 in all)');
+  });
+
   test('two files is a usage error', async () => {
     expect(await run(['lint', 'a.yaml', 'b.yaml'])).toEqual({
       code: 2,
