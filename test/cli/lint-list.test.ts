@@ -60,7 +60,7 @@ describe('runbook lint', () => {
     const lines = out.trimEnd().split('\n');
     expect({ code, err, count: lines.length }).toEqual({ code: 2, err: '151 problems in many.yaml\n', count: 101 });
     expect(lines[0]).toBe('many.yaml:3:11 runbooks: define at least one runbook');
-    expect(lines[99]).toBe('many.yaml:103:1 extra98: unknown field "extra98"; allowed here: version, environments, runbooks, alerts, assets');
+    expect(lines[99]).toBe('many.yaml:102:1 extra98: unknown field "extra98"; allowed here: version, environments, runbooks, alerts, assets');
     expect(lines[100]).toBe('… and 51 more problems (151 in all)');
   });
 
