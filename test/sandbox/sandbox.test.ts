@@ -176,6 +176,7 @@ describe('runbook sandbox with pgBackRest installed', () => {
     expect(out).toMatch(/ok {3}backup tool +present .*\n +pgBackRest 2\.45 \(repo1 posix, repo2 s3 over https\), as in staging/);
     expect(out).toContain('All parts healthy.');
     expect(out).toContain(`runbook check daily --env sandbox --file ${file}`);
+    expect(out).toContain("a point-in-time restore of the live cluster into the restore cluster, by pgBackRest from the sandbox's stanza, as in staging");
     expect(out).toContain('--set volume_id=vol-0d47a000000000001 --set workload_instance_id=i-0b0b000000000000b');
     expect(existsSync(join(root, 'sandbox.json'))).toBe(true);
     expect(existsSync(join(root, 'base-backups'))).toBe(false);
@@ -492,6 +493,7 @@ describe('runbook sandbox without pgBackRest', () => {
     expect(out).not.toContain('pgBackRest stanza');
     expect(out).toContain(`started the EC2 emulator on http://127.0.0.1:${otherPorts.ec2} and the S3 emulator on http://127.0.0.1:${otherPorts.s3} (pid`);
     expect(out).toContain('All parts healthy.');
+    expect(out).toContain('a point-in-time restore of the live cluster into the restore cluster, from the base backups and the WAL archive');
     expect(existsSync(join(other, '.runbook-sandbox', 'environment.json'))).toBe(false);
     expect(existsSync(join(other, '.runbook-sandbox', 'pgbackrest'))).toBe(false);
   });

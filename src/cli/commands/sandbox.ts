@@ -25,7 +25,7 @@ export async function run(command: ParsedCommand, io: CliIO): Promise<number> {
       if (!json) writeLine(io.stdout, `Sandbox for ${layout.fileLabel}:`);
       const status = await sandboxUp(layout, progress);
       if (json) writeLine(io.stdout, JSON.stringify(status, null, 2));
-      else io.stdout.write(`\n${renderStatus(status, io.cwd)}\n${nextCommands(layout, command)}`);
+      else io.stdout.write(`\n${renderStatus(status, io.cwd)}\n${nextCommands(layout, command, status)}`);
       return status.healthy ? ExitCode.ok : ExitCode.failed;
     }
     case 'down': {
@@ -67,7 +67,7 @@ export function renderStatus(status: SandboxStatus, cwd: string): string {
   return `${lines.join('\n')}\n${verdict}\n`;
 }
 
-function nextCommands(layout: SandboxLayout, command: ParsedCommand): string {
+function nextCommands(layout: SandboxLayout, command: ParsedCommand, status: SandboxStatus): string {
   const file = typeof command.options.file === 'string' ? ` --file ${command.options.file}` : '';
   const now = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
   return [
@@ -75,7 +75,7 @@ function nextCommands(layout: SandboxLayout, command: ParsedCommand): string {
     `  runbook check daily --env sandbox${file}`,
     '      the daily checklist: a failed and a stale volume snapshot are waiting, with the section to open',
     `  runbook start restore-postgres --env sandbox --drill${file} --set target_time=${now}`,
-    '      a point-in-time restore of the live cluster into the restore cluster',
+    `      a point-in-time restore of the live cluster into the restore cluster, ${status.backups.tool === 'pgbackrest' ? "by pgBackRest from the sandbox's stanza, as in staging" : 'from the base backups and the WAL archive'}`,
     `  runbook start restore-volume --env sandbox --drill${file} --set volume_id=${layout.names.volumeId} --set workload_instance_id=${WORKLOAD_INSTANCE_ID} --set target_time=${now}`,
     '      restore the data volume from a snapshot onto the recovery instance and swap it in',
     `  runbook sandbox status${file}    runbook sandbox down${file}`,
