@@ -433,6 +433,16 @@ describe('runbook sandbox with pgBackRest installed', () => {
     expect(existsSync(join(dir, 'nobin'))).toBe(false);
   });
 
+  test('a sandbox environment without a settingsFile cannot be pointed at pgBackRest, and status says so and how to fix it', async () => {
+    const otherFile = join(dir, 'no-settings-file.yaml');
+    copyWithPorts(otherFile, ports, (text) => text.replace(/^ {4}settingsFile: .*\n/m, '').replaceAll('.runbook-sandbox/', 'nosettings/'));
+    const { json } = await status(otherFile);
+    expect(json.backups).toEqual({
+      tool: 'pg_basebackup',
+      detail: `pg_basebackup (the sandbox environment in ${otherFile} has no settingsFile, through which up points the runbooks at pgBackRest: add settingsFile: .runbook-sandbox/environment.json (as in the bundled runbooks.yaml))`,
+    });
+  });
+
   test('a file without a sandbox environment is refused with exit 2', async () => {
     const otherFile = join(dir, 'no-sandbox.yaml');
     writeFileSync(otherFile, 'version: 1\nenvironments:\n  staging:\n    title: Staging\nrunbooks:\n  - id: x\n    title: X\n    summary: x\n    sections:\n      - id: s\n        title: S\n        steps:\n          - id: a\n            kind: manual\n            title: A\n            do: a\n');
