@@ -74,7 +74,7 @@ export function lintRunbooksText(text: string, fileLabel: string, options: LintO
   return [...analyzeRunbooksText(text, fileLabel, options).problems];
 }
 
-/** Lints the text and, when it is clean, returns the validated file (schema defaults applied). */
+/** Lints the text; when it is clean, also its counts and the validated file (schema defaults applied, built on first read). */
 export function analyzeRunbooksText(text: string, fileLabel: string, options: LintOptions = {}): LintResult {
   const found: Array<{ position: Position; path: string; message: string }> = [];
   const report = (position: Position, path: readonly PathSegment[] | string, message: string) =>

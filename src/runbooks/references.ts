@@ -78,7 +78,7 @@ function checkString(at: Walk, text: string): void {
     path ??= [...trail];
     context.report(context.source.template(path, occurrence), path, message);
   };
-  const { references, errors } = findTemplates(text);
+  const { references, errors } = templatesIn(context, text);
   for (const error of errors) report(error.occurrence, error.message);
 
   const inSql = trail[trail.length - 1] === 'sql' && trail[trail.length - 2] === 'with';
@@ -90,6 +90,21 @@ function checkString(at: Walk, text: string): void {
     const problem = referenceProblem(scope, reference, current, step);
     if (problem) report(reference.occurrence, problem);
   }
+}
+
+type Found = ReturnType<typeof findTemplates>;
+const foundByFile = new WeakMap<LintContext, Map<string, Found>>();
+
+/** The templates of a string, found once per distinct string of the file: runbooks repeat their instructions and parameters. */
+function templatesIn(context: LintContext, text: string): Found {
+  let found = foundByFile.get(context);
+  if (!found) foundByFile.set(context, (found = new Map()));
+  let templates = found.get(text);
+  if (!templates) {
+    templates = findTemplates(text);
+    if (text.length <= 4096) found.set(text, templates);
+  }
+  return templates;
 }
 
 function referenceProblem(scope: Scope, reference: TemplateReference, current: number, step: StepInfo | undefined): string | undefined {
