@@ -119,6 +119,20 @@ export const commands: readonly CommandSpec[] = [
     load: () => import('./commands/list.js'),
   },
   {
+    name: 'schema',
+    usage: 'runbook schema',
+    summary: 'the JSON Schema of the runbooks file (runbooks.schema.json), for editors',
+    description: [
+      'Generated from the same schemas lint uses: every field, and for each "uses:" its provider\'s "with:" parameters.',
+      'Editors with yaml-language-server read it from the first line of runbooks.yaml:',
+      '  # yaml-language-server: $schema=./runbooks.schema.json',
+      'Lint still checks what a schema cannot: templates, duplicate ids, alert links, connection names.',
+    ].join('\n'),
+    options: {},
+    positionals: [0, 0],
+    load: () => import('./commands/schema.js'),
+  },
+  {
     name: 'check',
     usage: 'runbook check <runbook> [--env E] [--json] [--prom FILE]',
     summary: 'run only the check steps, headless; exit 1 if any fails',

@@ -7,7 +7,8 @@ import { asList, asRecord, asString } from './loose.js';
 import { reportDuplicates } from './step-checks.js';
 import type { LintContext, RunbookInfo } from './lint-context.js';
 
-const ENV_REFERENCE = /^\$\{[A-Za-z_][A-Za-z0-9_]*\}$/;
+/** A `${ENV_VAR}` reference: the only way a secret may be written in the file. */
+export const ENV_REFERENCE = /^\$\{[A-Za-z_][A-Za-z0-9_]*\}$/;
 const AWS_SECRETS = ['accessKeyId', 'secretAccessKey'];
 
 /** Checks environments, alerts, assets and runbook ids. */
