@@ -5,7 +5,7 @@
  */
 import type { Asset, Runbook, RunbooksFile } from '../runbooks/schema.js';
 import { parseDurationSeconds } from '../steps/params.js';
-import { newestCheckResult, newestReportedResult, type CheckResultRecord } from '../state/check-results.js';
+import type { CheckResultRecord } from '../state/check-results.js';
 import { drillResult, type DrillOutcome } from '../state/drill-result.js';
 import type { EventStore, SessionRow } from '../state/event-store.js';
 import { loadSessionState } from '../state/resume.js';
@@ -125,6 +125,15 @@ export function collectEvidence(options: EvidenceOptions): EvidenceReport {
 }
 
 /**
+ * Every drill of each runbook, oldest first (by start): the history the HTML report charts
+ * (RTO and recovery gap per drill over time), folded exactly as the report's drills are.
+ */
+export function collectDrillHistory(options: Pick<EvidenceOptions, 'store' | 'env'>, runbooks: readonly string[]): Record<string, DrillEvidence[]> {
+  const drills = new DrillIndex(options.store, options.env);
+  return Object.fromEntries(runbooks.map((runbook) => [runbook, drills.all(runbook)]));
+}
+
+/**
  * Per runbook with a cadence (and any other that was drilled): the last passing drill, the last
  * drill, when the next is due and whether it is overdue.
  */
@@ -151,9 +160,9 @@ function dueOf(lastPassed: DrillEvidence | null, cadence: NonNullable<Runbook['c
 
 function assetEvidence(asset: Asset, file: RunbooksFile, store: EventStore | undefined, drills: DrillIndex, now: Date, env: string | undefined): AssetEvidence {
   const scope = { asset: asset.id, ...(env ? { env } : {}) };
-  const success = store ? newestCheckResult(store.db, { ...scope, signalKind: 'success', status: 'passed' }) : undefined;
+  const success = store ? store.checkResults.newest({ ...scope, signalKind: 'success', status: 'passed' }) : undefined;
   const successCheck = store ? newestRan(store, { ...scope, signalKind: 'success' }) : undefined;
-  const fresh = store ? newestReportedResult(store.db, { ...scope, signalKind: 'freshness' }) : undefined;
+  const fresh = store ? store.checkResults.newestReported({ ...scope, signalKind: 'freshness' }) : undefined;
   const freshnessCheck = store ? newestRan(store, { ...scope, signalKind: 'freshness' }) : undefined;
   const maxAgeSeconds = asset.frequency ? parseDurationSeconds(asset.frequency) : undefined;
   const maxAgeMs = maxAgeSeconds === undefined ? null : maxAgeSeconds * 1000;
@@ -185,7 +194,7 @@ function assetEvidence(asset: Asset, file: RunbooksFile, store: EventStore | und
 /** The newest result that ran (passed or failed) among those matching; a skipped check was not checked. */
 function newestRan(store: EventStore, query: { asset: string; signalKind: string; env?: string }): CheckResultRecord | undefined {
   const candidates = (['passed', 'failed'] as const)
-    .map((status) => newestCheckResult(store.db, { ...query, status }))
+    .map((status) => store.checkResults.newest({ ...query, status }))
     .filter((record): record is CheckResultRecord => record !== undefined);
   return candidates.reduce<CheckResultRecord | undefined>((newest, record) => (!newest || record.finishedAt > newest.finishedAt ? record : newest), undefined);
 }
@@ -214,6 +223,11 @@ class DrillIndex {
   /** Whether the runbook has any drill session (in the environment asked for). */
   has(runbook: string): boolean {
     return this.byRunbook.has(runbook);
+  }
+
+  /** Every drill of the runbook, oldest first. */
+  all(runbook: string): DrillEvidence[] {
+    return (this.byRunbook.get(runbook) ?? []).map((row) => this.evidence(row)).sort((a, b) => Date.parse(a.startedAt) - Date.parse(b.startedAt));
   }
 
   /** The newest drill by start, whatever its result. */

@@ -2,7 +2,7 @@
  * Keeps a `runbook check` run as evidence: one row per check in the session database
  * (src/state/check-results.ts), redacted with the environment's secrets.
  */
-import { saveCheckResults, type CheckResultRecord } from '../state/check-results.js';
+import type { CheckResultRecord } from '../state/check-results.js';
 import { openEventStore } from '../state/event-store.js';
 import { Redactor } from '../state/redact.js';
 import { newSessionId } from '../state/session-id.js';
@@ -38,7 +38,7 @@ export function storeCheckRun(dbPath: string, run: CheckRun, secrets: readonly s
   const runId = `check-${newSessionId(new Date(run.startedAt))}`;
   const store = openEventStore(dbPath);
   try {
-    saveCheckResults(store.db, checkResultRecords(run, runId), new Redactor(secrets));
+    store.checkResults.save(checkResultRecords(run, runId), new Redactor(secrets));
   } finally {
     store.close();
   }

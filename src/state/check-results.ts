@@ -131,6 +131,39 @@ export function newestReportedResult(db: Database.Database, query: CheckResultQu
   return row && toRecord(row);
 }
 
+/** Where check results are kept: beside the sessions, in the same store. */
+export interface CheckResultStore {
+  /** Writes the results of one check run in one transaction, redacting every value first. */
+  save(records: readonly CheckResultRecord[], redactor: Redactor): void;
+  /** Stored results matching the query, newest first (by when the check finished). */
+  read(query?: CheckResultQuery, limit?: number): CheckResultRecord[];
+  /** The newest stored result matching the query. */
+  newest(query: CheckResultQuery): CheckResultRecord | undefined;
+  /** The result whose reported success time is the newest among those matching. */
+  newestReported(query: CheckResultQuery): CheckResultRecord | undefined;
+}
+
+/** Check results in the SQLite file. */
+export class SqliteCheckResults implements CheckResultStore {
+  constructor(private readonly db: Database.Database) {}
+
+  save(records: readonly CheckResultRecord[], redactor: Redactor): void {
+    saveCheckResults(this.db, records, redactor);
+  }
+
+  read(query: CheckResultQuery = {}, limit = 1000): CheckResultRecord[] {
+    return readCheckResults(this.db, query, limit);
+  }
+
+  newest(query: CheckResultQuery): CheckResultRecord | undefined {
+    return newestCheckResult(this.db, query);
+  }
+
+  newestReported(query: CheckResultQuery): CheckResultRecord | undefined {
+    return newestReportedResult(this.db, query);
+  }
+}
+
 function toRecord(row: CheckResultRow): CheckResultRecord {
   let observed: unknown = null;
   if (row.observed !== null) {

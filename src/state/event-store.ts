@@ -12,7 +12,10 @@ import { validateEvent, type NewEvent, type RawEvent, type SessionEvent } from '
 import { eventHash, GENESIS_HASH } from './hash-chain.js';
 import { migrate } from './migrations.js';
 import type { SessionState } from './session-state.js';
-import { SnapshotTable, snapshotDue } from './snapshots.js';
+import { SqliteCheckResults, type CheckResultStore } from './check-results.js';
+import type { LeaseStore } from './lease-store.js';
+import { SqliteLeases } from './sqlite-leases.js';
+import { SnapshotTable, snapshotDue, type SnapshotKey } from './snapshots.js';
 
 /** A session's row in the listing projection, kept in the same transaction as its events. */
 export interface SessionRow {
@@ -75,12 +78,62 @@ interface SessionDbRow {
   current_step: string | null;
 }
 
-/** Opens (creating when needed) the session database at `path`. */
-export function openEventStore(path: string): EventStore {
-  return new EventStore(path);
+/** A store's snapshots of folded states: a cache for resume, never read by export or verify. */
+export interface SnapshotStore {
+  keys(sessionId: string): SnapshotKey[];
+  latestSeq(sessionId: string): number;
+  load(sessionId: string, key: SnapshotKey): SessionState | undefined;
+  write(state: SessionState): void;
+  deleteAll(sessionId: string): void;
 }
 
-export class EventStore {
+/**
+ * Where sessions live: the embedded SQLite file (the default) or the team's PostgreSQL database.
+ * Every call is synchronous and returns once its transaction is durable, so the fold, the screen
+ * and the log never disagree; the PostgreSQL store keeps that contract by waiting, with a bound,
+ * for a worker thread that talks to the server.
+ */
+export interface EventStore {
+  readonly kind: 'sqlite' | 'postgres';
+  /** The file, or the server without its password: for messages. */
+  readonly location: string;
+  /** A directory on this machine for what a session writes beside its log (artifacts). */
+  readonly localDirectory: string;
+  /** True when opened only to read: appending is then a bug. */
+  readonly readOnly: boolean;
+  /**
+   * Appends events to a session in one durable transaction and returns them as stored.
+   * Refuses when another writer appended since `expectedLastSeq` (two writers never both get seq N).
+   */
+  append(sessionId: string, events: readonly NewEvent[], options: AppendOptions): SessionEvent[];
+  /** Every event of a session in order, validated. */
+  read(sessionId: string): SessionEvent[];
+  /** The events after `afterSeq` in order, validated. */
+  readAfter(sessionId: string, afterSeq: number): SessionEvent[];
+  /** Every stored row of a session in order, as it is (verification and export use these). */
+  readRaw(sessionId: string): RawEvent[];
+  /** The hash stored for event `seq` of a session, or undefined when there is no such event. */
+  eventHash(sessionId: string, seq: number): string | undefined;
+  /** The listing projection of one session, or undefined. */
+  session(sessionId: string): SessionRow | undefined;
+  /** Every session's projection, newest first. */
+  sessions(): SessionRow[];
+  /** Ids starting with `prefix`. */
+  idsWithPrefix(prefix: string): string[];
+  readonly snapshots: SnapshotStore;
+  readonly leases: LeaseStore;
+  readonly checkResults: CheckResultStore;
+  close(): void;
+}
+
+/** Opens (creating when needed) the session database at `path`. */
+export function openEventStore(path: string): SqliteEventStore {
+  return new SqliteEventStore(path);
+}
+
+/** The embedded store: one SQLite file. */
+export class SqliteEventStore implements EventStore {
+  readonly kind = 'sqlite' as const;
   /** The underlying connection; the lock table lives in the same file. */
   readonly db: Database.Database;
   private readonly insertEvent: Database.Statement;
@@ -89,10 +142,10 @@ export class EventStore {
   private readonly selectEventHash: Database.Statement;
   private readonly insertSession: Database.Statement;
   private readonly updateSession: Database.Statement;
-  /** Snapshots of folded states: a cache for resume, never read by export or verify. */
   readonly snapshots: SnapshotTable;
+  readonly leases: SqliteLeases;
+  readonly checkResults: SqliteCheckResults;
 
-  /** True when opened only to read (open-store.ts): appending is then a bug. */
   readonly readOnly: boolean;
 
   /** `readOnlyDb`: a connection already open for reading, which must be neither created, tuned nor migrated. */
@@ -124,6 +177,8 @@ export class EventStore {
       .raw();
     this.selectEventHash = this.db.prepare('SELECT hash FROM events WHERE session_id = ? AND seq = ?').pluck();
     this.snapshots = new SnapshotTable(this.db);
+    this.leases = new SqliteLeases(this.db);
+    this.checkResults = new SqliteCheckResults(this.db);
     this.insertSession = this.db.prepare(
       `INSERT INTO sessions (id, runbook, env, drill, operator, started_at, last_event_at, last_seq, last_hash, state, current_step)
        VALUES (@id, @runbook, @env, @drill, @operator, @started_at, @last_event_at, @last_seq, @last_hash, @state, @current_step)`,
@@ -243,6 +298,14 @@ export class EventStore {
     const escaped = prefix.replace(/[\\%_]/g, (c) => `\\${c}`);
     const rows = this.db.prepare("SELECT id FROM sessions WHERE id LIKE ? ESCAPE '\\' ORDER BY id").all(`${escaped}%`) as { id: string }[];
     return rows.map((row) => row.id);
+  }
+
+  get location(): string {
+    return this.path;
+  }
+
+  get localDirectory(): string {
+    return dirname(this.path);
   }
 
   close(): void {

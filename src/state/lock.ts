@@ -1,19 +1,15 @@
 /**
- * One process drives a session at a time. The lock is a row in the session database, taken in a
- * write transaction so two processes racing for it cannot both win. A lock whose process is gone
- * (same host, pid not running) or whose heartbeat is older than a bound is taken over.
+ * One process drives a session at a time. The lock is the store's lease (lease-store.ts), taken in
+ * a write transaction so two processes racing for it cannot both win. A lease whose process is
+ * gone (same host, pid not running) or whose heartbeat is older than a bound is taken over.
  */
 import { randomUUID } from 'node:crypto';
 import { OperatorError } from '../errors.js';
 import type { EventStore } from './event-store.js';
+import type { LeaseHolder } from './lease-store.js';
 
 /** Who holds a session's lock. */
-export interface LockHolder {
-  readonly pid: number;
-  readonly host: string;
-  readonly since: string;
-  readonly heartbeatAt: string;
-}
+export type LockHolder = Pick<LeaseHolder, 'pid' | 'host' | 'since' | 'heartbeatAt'> & Partial<Pick<LeaseHolder, 'operator' | 'epoch'>>;
 
 export interface LockOptions {
   readonly pid: number;
@@ -75,26 +71,17 @@ export function defaultLockOptions(host: string, processEnv: NodeJS.ProcessEnv =
   return { pid: process.pid, host, now: () => new Date(), staleAfterMs, heartbeatMs: Math.min(5_000, staleAfterMs / 4), isAlive: processAlive };
 }
 
-interface LockRow {
-  pid: number;
-  host: string;
-  since: string;
-  heartbeat_at: string;
-  token: string;
-}
-
 /** Why a holder no longer counts, or undefined while it is alive. */
-export function staleReason(holder: LockHolder, options: LockOptions): string | undefined {
+export function staleReason(holder: LockHolder & { readonly ageMs?: number }, options: LockOptions): string | undefined {
   if (holder.host === options.host && !options.isAlive(holder.pid)) return `process ${holder.pid} on ${holder.host} is no longer running`;
-  const age = options.now().getTime() - Date.parse(holder.heartbeatAt);
+  const age = holder.ageMs ?? options.now().getTime() - Date.parse(holder.heartbeatAt);
   if (age > options.staleAfterMs) return `its heartbeat is ${Math.round(age / 1000)}s old (bound ${Math.round(options.staleAfterMs / 1000)}s)`;
   return undefined;
 }
 
 /** The current holder of a session's lock, if any (alive or not). */
-export function lockHolder(store: EventStore, sessionId: string): LockHolder | undefined {
-  const row = store.db.prepare('SELECT pid, host, since, heartbeat_at, token FROM locks WHERE session_id = ?').get(sessionId) as LockRow | undefined;
-  return row && { pid: row.pid, host: row.host, since: row.since, heartbeatAt: row.heartbeat_at };
+export function lockHolder(store: EventStore, sessionId: string, now: Date = new Date()): LeaseHolder | undefined {
+  return store.leases.holder(sessionId, now);
 }
 
 /** A held lock: keeps its heartbeat fresh until released. */
@@ -111,6 +98,8 @@ export class SessionLock {
     private readonly options: LockOptions,
     /** The dead holder this lock was taken from, if any. */
     readonly takenOver: (LockHolder & { readonly reason: string }) | undefined,
+    /** The lease's epoch: raised by every take, so a later holder's appends fence this one's. */
+    readonly epoch: number = 0,
   ) {
     this.timer = setInterval(() => this.heartbeat(), options.heartbeatMs);
     this.timer.unref();
@@ -122,14 +111,10 @@ export class SessionLock {
    * after it runs again.
    */
   heartbeat(): boolean {
-    if (this.released || !this.store.db.open) return false;
-    if (this.lostTo !== null) return false;
+    if (this.released || this.lostTo !== null) return false;
     let held: boolean;
     try {
-      const result = this.store.db
-        .prepare('UPDATE locks SET heartbeat_at = ? WHERE session_id = ? AND token = ?')
-        .run(this.options.now().toISOString(), this.sessionId, this.token);
-      held = result.changes === 1;
+      held = this.store.leases.heartbeat(this.sessionId, this.token, this.options.now());
     } catch {
       // A busy database delays one heartbeat; the bound allows for many.
       return true;
@@ -141,8 +126,7 @@ export class SessionLock {
   /** Throws SessionTakenOverError unless this process still holds the lock; appends run it inside their transaction. */
   assertHeld(): void {
     if (this.lostTo !== null) throw new SessionTakenOverError(this.sessionId, this.lostTo);
-    const row = this.store.db.prepare('SELECT token FROM locks WHERE session_id = ?').get(this.sessionId) as { token: string } | undefined;
-    if (row?.token !== this.token) {
+    if (!this.store.leases.isHeld(this.sessionId, this.token)) {
       this.markLost();
       throw new SessionTakenOverError(this.sessionId, this.lostTo ?? undefined);
     }
@@ -161,7 +145,7 @@ export class SessionLock {
 
   private markLost(): void {
     if (this.lostTo !== null) return;
-    this.lostTo = lockHolder(this.store, this.sessionId);
+    this.lostTo = lockHolder(this.store, this.sessionId, this.options.now());
     if (this.timer) clearInterval(this.timer);
     const error = new SessionTakenOverError(this.sessionId, this.lostTo);
     // Deferred: assertHeld runs inside an append's transaction, and listeners may read the store.
@@ -175,29 +159,20 @@ export class SessionLock {
     if (this.released) return;
     this.released = true;
     if (this.timer) clearInterval(this.timer);
-    if (this.store.db.open && this.lostTo === null) {
-      this.store.db.prepare('DELETE FROM locks WHERE session_id = ? AND token = ?').run(this.sessionId, this.token);
+    if (this.lostTo === null) {
+      try {
+        this.store.leases.release(this.sessionId, this.token);
+      } catch {
+        // A closed or unreachable store: the lease goes stale and is taken over after its bound.
+      }
     }
   }
 }
 
 /** Takes a session's lock, taking over a dead holder's; throws SessionLockedError when a live process holds it. */
-export function acquireLock(store: EventStore, sessionId: string, options: LockOptions): SessionLock {
+export function acquireLock(store: EventStore, sessionId: string, options: LockOptions & { readonly operator?: string }): SessionLock {
   const token = randomUUID();
-  const take = store.db.transaction(() => {
-    const holder = lockHolder(store, sessionId);
-    let takenOver: (LockHolder & { reason: string }) | undefined;
-    if (holder) {
-      const reason = staleReason(holder, options);
-      if (!reason) throw new SessionLockedError(sessionId, holder);
-      takenOver = { ...holder, reason };
-    }
-    const now = options.now().toISOString();
-    store.db
-      .prepare('INSERT OR REPLACE INTO locks (session_id, pid, host, since, heartbeat_at, token) VALUES (?, ?, ?, ?, ?, ?)')
-      .run(sessionId, options.pid, options.host, now, now, token);
-    return takenOver;
-  });
-  const takenOver = take.immediate();
-  return new SessionLock(store, sessionId, token, options, takenOver);
+  const request = { pid: options.pid, host: options.host, operator: options.operator ?? '', token, now: options.now() };
+  const taken = store.leases.take(sessionId, request, (holder) => staleReason(holder, options));
+  return new SessionLock(store, sessionId, token, options, taken.takenOver, taken.epoch);
 }

@@ -73,6 +73,10 @@ const migrations: readonly string[] = [
    CREATE INDEX check_results_by_signal ON check_results (asset, signal_kind, status, finished_at);
    CREATE INDEX check_results_by_reported ON check_results (asset, signal_kind, reported_at);
    CREATE INDEX check_results_by_run ON check_results (run_id);`,
+  // 4: lease epochs (a fencing token raised at every take) and the holder's operator. A released
+  // lease keeps its row with an empty token, so the epoch never goes back.
+  `ALTER TABLE locks ADD COLUMN epoch INTEGER NOT NULL DEFAULT 0;
+   ALTER TABLE locks ADD COLUMN operator TEXT;`,
 ];
 
 /** The schema version this build writes. */

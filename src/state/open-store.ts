@@ -1,7 +1,7 @@
 /** Opening a session database that must already exist: to drive a session (resume), or only to read it (sessions, export, verify, evidence). */
 import { existsSync } from 'node:fs';
 import { OperatorError } from '../errors.js';
-import { EventStore, openEventStore } from './event-store.js';
+import { SqliteEventStore, openEventStore, type EventStore } from './event-store.js';
 import { openReadOnlyDatabase } from './read-only-database.js';
 
 /** The existing database at `path`, or undefined when there is none yet. */
@@ -10,7 +10,7 @@ function openExistingStore(path: string): EventStore | undefined {
 }
 
 /** The existing database at `path`; an OperatorError naming the path when there is none. */
-export function requireStore(path: string): EventStore {
+export function requireStore(path: string): SqliteEventStore {
   const store = openExistingStore(path);
   if (!store) throw missingStore(path);
   return store;
@@ -22,15 +22,15 @@ export function requireStore(path: string): EventStore {
  * and never creates, migrates or changes anything. `onNotice` hears of a schema older than this
  * build (read through an upgraded copy in memory). Undefined when there is no database yet.
  */
-export function openStoreReadOnly(path: string, onNotice?: (notice: string) => void): EventStore | undefined {
+export function openStoreReadOnly(path: string, onNotice?: (notice: string) => void): SqliteEventStore | undefined {
   if (!existsSync(path)) return undefined;
   const { db, notice } = openReadOnlyDatabase(path);
   if (notice) onNotice?.(notice);
-  return new EventStore(path, db);
+  return new SqliteEventStore(path, db);
 }
 
 /** Like `openStoreReadOnly`, with an OperatorError naming the path when there is no database. */
-export function requireStoreReadOnly(path: string, onNotice?: (notice: string) => void): EventStore {
+export function requireStoreReadOnly(path: string, onNotice?: (notice: string) => void): SqliteEventStore {
   const store = openStoreReadOnly(path, onNotice);
   if (!store) throw missingStore(path);
   return store;

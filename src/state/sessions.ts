@@ -44,7 +44,7 @@ export function summarize(store: EventStore, row: SessionRow, lockOptions: LockO
     currentStep: row.state === 'open' ? row.currentStep : null,
   };
   if (row.state !== 'open') return { ...base, status: row.state };
-  const holder = lockHolder(store, row.id);
+  const holder = lockHolder(store, row.id, lockOptions.now());
   if (holder && !staleReason(holder, lockOptions)) {
     return { ...base, status: 'active', heldBy: { pid: holder.pid, host: holder.host, since: holder.since } };
   }

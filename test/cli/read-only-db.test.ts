@@ -117,7 +117,7 @@ describe('read-only commands on a database they cannot write', () => {
     const db = join(dir, 'sessions.db');
     copyFileSync(reference, db);
     const old = new Database(db);
-    old.exec('DROP TABLE snapshots; DROP TABLE check_results; PRAGMA user_version = 1;');
+    old.exec('DROP TABLE snapshots; DROP TABLE check_results; ALTER TABLE locks DROP COLUMN epoch; ALTER TABLE locks DROP COLUMN operator; PRAGMA user_version = 1;');
     old.close();
     chmodSync(db, 0o444);
     chmodSync(dir, 0o555);

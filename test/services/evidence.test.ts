@@ -10,7 +10,7 @@ import { formatEvidenceJson, formatEvidenceTable } from '../../src/services/evid
 import { runChecks } from '../../src/services/run-checks.js';
 import { storeCheckRun } from '../../src/services/store-check-run.js';
 import { readCheckResults } from '../../src/state/check-results.js';
-import { openEventStore, type EventStore } from '../../src/state/event-store.js';
+import { openEventStore, type SqliteEventStore as EventStore } from '../../src/state/event-store.js';
 import type { RunbooksSource as LoadedRunbooks } from '../../src/services/session/session-service.js';
 import { tempDir } from '../state/support.js';
 import { drillRunbooks, drillService, manualClock, runToRestore } from './evidence-support.js';

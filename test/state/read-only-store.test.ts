@@ -49,7 +49,7 @@ describe('openStoreReadOnly', () => {
   it('upgrades an older schema only in memory and tells the caller', () => {
     const path = databaseWithOneSession();
     const old = new Database(path);
-    old.exec('DROP TABLE check_results; PRAGMA user_version = 2;');
+    old.exec('DROP TABLE check_results; ALTER TABLE locks DROP COLUMN epoch; ALTER TABLE locks DROP COLUMN operator; PRAGMA user_version = 2;');
     old.close();
     const notices: string[] = [];
     const store = openStoreReadOnly(path, (notice) => notices.push(notice))!;

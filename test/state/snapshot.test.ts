@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { openEventStore, type EventStore } from '../../src/state/event-store.js';
+import { openEventStore, type SqliteEventStore as EventStore } from '../../src/state/event-store.js';
 import type { NewEvent } from '../../src/state/events.js';
 import { loadSessionState, resumeState } from '../../src/state/resume.js';
 import { foldEvents, foldFrom, initialState, notesOf, type SessionState } from '../../src/state/session-state.js';

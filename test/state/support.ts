@@ -11,7 +11,7 @@ import { RunbooksFile } from '../../src/runbooks/schema.js';
 import type { ProviderDefinition } from '../../src/steps/definition.js';
 import { bool } from '../../src/steps/params.js';
 import type { Provider } from '../../src/steps/provider.js';
-import { openEventStore, type EventStore } from '../../src/state/event-store.js';
+import { openEventStore, type SqliteEventStore as EventStore } from '../../src/state/event-store.js';
 import { SessionService, type RunbooksSource as LoadedRunbooks } from '../../src/services/session/session-service.js';
 
 export function tempDir(prefix = 'runbook-state-'): string {

@@ -3,7 +3,7 @@
  * It starts and reopens sessions (taking their lock, recording takeovers and resumes) and hands
  * back a DrivenSession whose commands run steps through the one step runner.
  */
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { OperatorError } from '../../errors.js';
 import { productVersion } from '../../product.js';
 import { resolveEnvironment } from '../../runbooks/environment.js';
@@ -196,7 +196,7 @@ export class SessionService {
       environment,
       secrets,
       runbookChanges: changes,
-      artifactsRoot: this.options.artifactsRoot ?? join(dirname(this.store.path), 'artifacts'),
+      artifactsRoot: this.options.artifactsRoot ?? join(this.store.localDirectory, 'artifacts'),
       definitions: this.options.definitions ?? providerDefinitions,
       providers: this.options.providers ?? loadProvider,
       now: this.now,
