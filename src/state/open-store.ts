@@ -1,11 +1,11 @@
 /** Opening a session database that must already exist: to drive a session (resume), or only to read it (sessions, export, verify, evidence). */
 import { existsSync } from 'node:fs';
 import { OperatorError } from '../errors.js';
-import { SqliteEventStore, openEventStore, type EventStore } from './event-store.js';
+import { SqliteEventStore, openEventStore } from './event-store.js';
 import { openReadOnlyDatabase } from './read-only-database.js';
 
 /** The existing database at `path`, or undefined when there is none yet. */
-function openExistingStore(path: string): EventStore | undefined {
+function openExistingStore(path: string): SqliteEventStore | undefined {
   return existsSync(path) ? openEventStore(path) : undefined;
 }
 
