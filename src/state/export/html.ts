@@ -1,37 +1,57 @@
 /**
  * The HTML audit record: one self-contained file (inline styles, no external assets, no
- * scripts) with the same content as the Markdown one, laid out to print well.
+ * scripts) laid out to print well. It opens with what a postmortem reads first: a per-step
+ * summary, then the session's timeline as SVG (with the drill's restore window and RTO); the
+ * drill result and session facts follow, then the raw events, then every step's details.
  */
 import { notesOf } from '../session-state.js';
 import { formatDuration, type AuditRecord } from './audit-record.js';
 import { describeEvent } from './describe-event.js';
 import { drillFacts } from './drill-facts.js';
-import { stepDetails } from './step-details.js';
+import { escapeHtml as esc, htmlDocument } from './html-document.js';
 import { sessionFacts } from './session-facts.js';
+import { stepDetails } from './step-details.js';
+import { stepSummaryRows } from './step-summary-rows.js';
+import { summaryTable } from './summary-table.js';
+import { buildTimeline } from './timeline.js';
+import { markerStyles } from './timeline-markers.js';
+import { timelineSvg } from './timeline-svg.js';
 
 const STYLE = `
-body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;color:#111;margin:2rem auto;max-width:72rem;padding:0 1rem}
-h1{font-size:1.5rem}h2{font-size:1.2rem;margin-top:2rem;border-bottom:1px solid #ccc}h3{font-size:1rem;margin-bottom:.3rem}
-table{border-collapse:collapse;width:100%}th,td{border:1px solid #ddd;padding:.25rem .4rem;text-align:left;vertical-align:top}
-th{background:#f3f3f3}td.n{text-align:right;white-space:nowrap}td.t{white-space:nowrap;font-family:ui-monospace,monospace;font-size:12px}
-dl{display:grid;grid-template-columns:max-content 1fr;gap:.15rem 1rem;margin:.3rem 0}dt{font-weight:600}dd{margin:0}
-pre{background:#f7f7f7;padding:.4rem;margin:0;white-space:pre-wrap;word-break:break-all;font-size:12px}
-.failed{color:#a00;font-weight:600}.step{break-inside:avoid;page-break-inside:avoid}
-@media print{body{margin:0;max-width:none;font-size:11px}h2{break-after:avoid}tr{break-inside:avoid}thead{display:table-header-group}}
+.step{break-inside:avoid;page-break-inside:avoid}
+table.summary td.status{white-space:nowrap}
+ol.moments{padding-left:1.4rem;font-size:13px}ol.moments li span.kind{font-weight:600}
 `;
 
 /** Renders the record as a self-contained HTML document. */
 export function renderHtml(record: AuditRecord): string {
   const { session, state } = record;
   const out: string[] = [];
-  out.push('<!doctype html>', '<html lang="en"><head><meta charset="utf-8">');
-  out.push(`<title>${esc(session.runbook)} session ${esc(session.id)}</title><style>${STYLE}</style></head><body>`);
   out.push(`<h1>${esc(session.runbookTitle || session.runbook)}: session ${esc(session.id)}</h1>`);
-  out.push('<dl>');
-  const facts = sessionFacts(record);
-  for (const [label, value] of facts) out.push(`<dt>${esc(label)}</dt><dd>${esc(value)}</dd>`);
-  out.push('</dl>');
-  out.push(`<p>Check this record against tampering with <code>runbook verify ${esc(session.id)}</code> (or on its JSON export).</p>`);
+  out.push(
+    `<p class="lede">${esc(session.status)} · ${esc(session.env)}${session.drill ? ' · drill' : ''}${session.incident ? ` · incident ${esc(session.incident)}` : ''} · ${esc(session.operator)} · ${esc(session.startedAt ?? '')}${session.endedAt ? ` to ${esc(session.endedAt)}` : ''}</p>`,
+  );
+
+  out.push('<h2>Summary</h2>', summaryTable(stepSummaryRows(record)));
+
+  const timeline = buildTimeline(record);
+  out.push('<h2>Timeline</h2>', '<figure class="timeline">', timelineSvg(timeline));
+  const caption: string[] = [`${new Date(timeline.start).toISOString()} to ${new Date(timeline.end).toISOString()} (${formatDuration(timeline.end - timeline.start) || '0 ms'}).`];
+  if (record.drill) {
+    caption.push(
+      timeline.restoreWindow
+        ? `Restore window: from the session's start to the last restore step's completion at ${record.drill.restoreEndedAt}; RTO ${formatDuration(timeline.restoreWindow.rtoMs) || '0 ms'}.`
+        : 'The restore did not end in this session: no restore window, no RTO.',
+    );
+  }
+  out.push(`<figcaption>${esc(caption.join(' '))}</figcaption></figure>`);
+  if (timeline.markers.length > 0) {
+    out.push('<ol class="moments">');
+    for (const marker of timeline.markers) {
+      out.push(`<li class="moment moment-${marker.kind}"><span class="kind">${esc(markerStyles[marker.kind].legend)}</span> ${esc(new Date(marker.at).toISOString())} (event ${marker.seq}): ${esc(marker.label)}</li>`);
+    }
+    out.push('</ol>');
+  }
 
   if (record.drill) {
     out.push('<h2>Drill result</h2><dl>');
@@ -41,7 +61,12 @@ export function renderHtml(record: AuditRecord): string {
     out.push('</dl>');
   }
 
-  out.push('<h2>Timeline</h2><table><thead><tr><th>#</th><th>time</th><th>step</th><th>result</th><th>actor</th><th>duration</th></tr></thead><tbody>');
+  out.push('<h2>Session</h2><dl>');
+  for (const [label, value] of sessionFacts(record)) out.push(`<dt>${esc(label)}</dt><dd>${esc(value)}</dd>`);
+  out.push('</dl>');
+  out.push(`<p>Check this record against tampering with <code>runbook verify ${esc(session.id)}</code> (or on its JSON export).</p>`);
+
+  out.push('<h2>Events</h2><table class="events"><thead><tr><th>#</th><th>time</th><th>step</th><th>result</th><th>actor</th><th>duration</th></tr></thead><tbody>');
   for (const event of record.events) {
     const line = describeEvent(event);
     const failed = event.type === 'CheckFailed' || event.type === 'ActionFailed' ? ' class="failed"' : '';
@@ -67,10 +92,5 @@ export function renderHtml(record: AuditRecord): string {
     for (const note of sessionNotes) out.push(`<li>${esc(note.at)} ${esc(note.actor)}: ${esc(note.text)}</li>`);
     out.push('</ul>');
   }
-  out.push('</body></html>');
-  return `${out.join('\n')}\n`;
-}
-
-function esc(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+  return htmlDocument({ title: `${session.runbook} session ${session.id}`, style: STYLE, body: out });
 }

@@ -1,0 +1,45 @@
+/**
+ * Which events the export's timeline marks, and how: a table from event type to marker, so a
+ * new kind of moment (a hand-off, an approval) is one more entry here. Hand-off and approval
+ * markers are drawn already; their events only have to map to them.
+ */
+import type { RawEvent } from '../events.js';
+
+export type MarkerKind = 'crash' | 'resume' | 'interrupt' | 'handoff' | 'approval';
+
+export interface MarkerSpec {
+  readonly kind: MarkerKind;
+  readonly label: string;
+}
+
+/** The markers one event puts on the timeline; `previous` is the event just before it. */
+export type MarkerRule = (event: RawEvent, previous: RawEvent | undefined) => readonly MarkerSpec[];
+
+type Data = Record<string, unknown>;
+const dataOf = (event: RawEvent): Data => (event.data ?? {}) as Data;
+
+/** Event type → markers. Types not listed are not marked. */
+export const markerRules: Readonly<Record<string, MarkerRule>> = {
+  SessionInterrupted: (event) => [{ kind: 'interrupt', label: `interrupted: ${dataOf(event).reason}` }],
+  // A dead driver's lock taken over: the crash, as the next driver found it.
+  LockTakenOver: (event) => {
+    const data = dataOf(event);
+    return [{ kind: 'crash', label: `crash: pid ${data.pid} on ${data.host} stopped (last heartbeat ${data.heartbeatAt}); lock taken over` }];
+  },
+  SessionResumed: (event, previous) => {
+    const crashed = dataOf(event).previous === 'crashed';
+    // A takeover just before already marked this crash.
+    const crash: MarkerSpec[] =
+      crashed && previous?.type !== 'LockTakenOver' ? [{ kind: 'crash', label: 'crash: the previous driver ended without recording an interruption' }] : [];
+    return [...crash, { kind: 'resume', label: crashed ? 'resumed after a crash' : 'resumed after an interruption' }];
+  },
+};
+
+/** How each marker kind is drawn and named in the legend. */
+export const markerStyles: Readonly<Record<MarkerKind, { readonly legend: string; readonly color: string; readonly shape: 'cross' | 'triangle' | 'square' | 'diamond' | 'circle' }>> = {
+  crash: { legend: 'crash', color: '#c62828', shape: 'cross' },
+  resume: { legend: 'resume', color: '#2e7d32', shape: 'triangle' },
+  interrupt: { legend: 'interruption', color: '#616161', shape: 'square' },
+  handoff: { legend: 'hand-off', color: '#1565c0', shape: 'diamond' },
+  approval: { legend: 'approval', color: '#6a1b9a', shape: 'circle' },
+};
