@@ -149,7 +149,7 @@ export const commands: readonly CommandSpec[] = [
   },
   {
     name: 'evidence',
-    usage: 'runbook evidence [--env E] [--json]',
+    usage: 'runbook evidence [--env E] [--json | --format text|json|html]',
     summary: 'restore-test evidence per runbook against its cadence',
     description: [
       'Per runbook with a cadence: the last drill that passed (env, operator, finish, RTO, recovery point and',
@@ -172,8 +172,16 @@ export const commands: readonly CommandSpec[] = [
       'where a drill (lastPassed, lastDrill) is {"session", "env", "operator", "startedAt", "finishedAt",',
       '  "outcome": "passed|failed|unfinished", "reasons", "rtoMs", "recoveryPoint", "recoveryTarget", "recoveryGapMs"}.',
       'Times are ISO-8601 UTC; durations are milliseconds; recoveryGapMs is target minus point.',
+      '',
+      'HTML (--format html): one self-contained page (no scripts, no fetched fonts; prints to PDF) charting each',
+      "restore test's RTO and recovery-point gap per drill over time, and each asset's newest backup age against",
+      'its frequency, with the tables above. Redirect it to a file; the exit code is the same as for text.',
     ].join('\n'),
-    options: { env: { type: 'string', value: 'E', help: 'only drills and check results of this environment' }, json },
+    options: {
+      env: { type: 'string', value: 'E', help: 'only drills and check results of this environment' },
+      json,
+      format: { type: 'string', value: 'text|json|html', help: 'output format (default text; --json is --format json)' },
+    },
     positionals: [0, 0],
     load: () => import('./commands/evidence.js'),
   },

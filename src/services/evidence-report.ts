@@ -35,7 +35,8 @@ export function formatEvidenceTable(report: EvidenceReport): string {
   return `${lines.join('\n')}\n`;
 }
 
-function runbookRow(runbook: RunbookEvidence, now: number): string[] {
+/** The cells of a restore test's row: runbook, cadence, last passed, env, RTO, recovery point, next due, status. */
+export function runbookRow(runbook: RunbookEvidence, now: number): string[] {
   const passed = runbook.lastPassed;
   let status = 'ok';
   if (!runbook.cadence) status = passed ? 'passed (no cadence)' : 'not passed (no cadence)';
@@ -53,7 +54,8 @@ function runbookRow(runbook: RunbookEvidence, now: number): string[] {
   ];
 }
 
-function assetRow(asset: AssetEvidence): string[] {
+/** The cells of an asset's row: asset, last success, freshness, last restore test. */
+export function assetRow(asset: AssetEvidence): string[] {
   return [asset.asset, successText(asset), freshnessText(asset), restoreText(asset)];
 }
 
@@ -106,6 +108,7 @@ function table(header: readonly string[], rows: readonly string[][]): string[] {
   return [header, ...rows].map((row) => row.map((value, column) => value.padEnd(widths[column]!)).join('  ').trimEnd());
 }
 
-function shortTime(iso: string): string {
+/** An ISO time to the minute, for tables. */
+export function shortTime(iso: string): string {
   return Number.isFinite(Date.parse(iso)) && /^\d{4}-\d\d-\d\dT/.test(iso) ? iso.replace('T', ' ').replace(/:\d\d(\.\d+)?Z$/, 'Z') : iso;
 }

@@ -1,25 +1,42 @@
+import { OperatorError } from '../../errors.js';
 import { ExitCode } from '../../exit-codes.js';
 import { loadRunbooksFile } from '../../runbooks/load.js';
-import { collectEvidence } from '../../services/evidence.js';
+import { collectDrillHistory, collectEvidence } from '../../services/evidence.js';
+import { formatEvidenceHtml } from '../../services/evidence-html.js';
 import { formatEvidenceJson, formatEvidenceTable } from '../../services/evidence-report.js';
 import { chooseEnvironment } from '../../services/run-checks.js';
 import { openStoreReadOnly } from '../../state/open-store.js';
 import type { CliIO } from '../io.js';
 import type { ParsedCommand } from '../spec.js';
 
-/** `runbook evidence [--env E] [--json]`: exit 1 when a restore test is overdue or an asset's newest backup is stale. */
+type EvidenceFormat = 'text' | 'json' | 'html';
+
+/** `runbook evidence [--env E] [--json | --format text|json|html]`: exit 1 when a restore test is overdue or an asset's newest backup is stale. */
 export async function run(command: ParsedCommand, io: CliIO): Promise<number> {
+  const format = evidenceFormat(command);
   const loaded = loadRunbooksFile(command.file);
   const envOption = command.options.env as string | undefined;
   const env = envOption === undefined ? undefined : chooseEnvironment(loaded.file, envOption);
   // No database yet means nothing was ever recorded: everything with a cadence is overdue.
   const store = openStoreReadOnly(command.db, (notice) => io.stderr.write(`runbook: ${notice}\n`));
-  let report;
+  let text: string;
   try {
-    report = collectEvidence({ file: loaded.file, store, now: new Date(), ...(env ? { env } : {}) });
+    const options = { file: loaded.file, store, now: new Date(), ...(env ? { env } : {}) };
+    const report = collectEvidence(options);
+    if (format === 'html') text = formatEvidenceHtml(report, collectDrillHistory(options, report.runbooks.map((runbook) => runbook.runbook)));
+    else text = format === 'json' ? formatEvidenceJson(report) : formatEvidenceTable(report);
+    io.stdout.write(text);
+    return report.overdue ? ExitCode.failed : ExitCode.ok;
   } finally {
     store?.close();
   }
-  io.stdout.write(command.options.json ? formatEvidenceJson(report) : formatEvidenceTable(report));
-  return report.overdue ? ExitCode.failed : ExitCode.ok;
+}
+
+function evidenceFormat(command: ParsedCommand): EvidenceFormat {
+  const value = command.options.format as string | undefined;
+  if (value === undefined) return command.options.json ? 'json' : 'text';
+  const format = value.toLowerCase();
+  if (format !== 'text' && format !== 'json' && format !== 'html') throw new OperatorError(`unknown evidence format "${value}"; use text, json or html`);
+  if (command.options.json && format !== 'json') throw new OperatorError(`--json and --format ${format} disagree; give one of them`);
+  return format;
 }
