@@ -8,7 +8,8 @@ import { asList, asRecord, asString, valueAt } from './loose.js';
 import { Environment } from './schema.js';
 import type { PathSegment, Position, SourceMap } from './yaml-positions.js';
 
-export type Reporter = (position: Position, path: readonly PathSegment[], message: string) => void;
+/** Records a problem; the path may come formatted already. */
+export type Reporter = (position: Position, path: readonly PathSegment[] | string, message: string) => void;
 
 export interface LintContext {
   readonly source: SourceMap;

@@ -204,15 +204,24 @@ function syntaxMessage(message: string): string {
 function sortProblems<T extends { position: Position; path: string; message: string }>(problems: T[]): T[] {
   const sorted = [...problems].sort((a, b) => a.position.line - b.position.line || a.position.col - b.position.col);
   const unique: T[] = [];
-  // Problems at one position, as keys: a group is usually one problem, rarely thousands.
-  let group = new Set<string>();
-  let previous: Position | undefined;
+  // The problems at one position: a few are compared directly, a crowd through a set of keys.
+  let group: T[] = [];
+  let keys: Set<string> | undefined;
   for (const problem of sorted) {
-    if (!previous || previous.line !== problem.position.line || previous.col !== problem.position.col) group = new Set();
-    previous = problem.position;
-    const key = `${problem.path}\n${problem.message}`;
-    if (group.has(key)) continue;
-    group.add(key);
+    const first = group[0];
+    if (!first || first.position.line !== problem.position.line || first.position.col !== problem.position.col) {
+      group = [];
+      keys = undefined;
+    }
+    if (group.length < 16) {
+      if (group.some((other) => other.path === problem.path && other.message === problem.message)) continue;
+    } else {
+      keys ??= new Set(group.map((other) => `${other.path}\n${other.message}`));
+      const key = `${problem.path}\n${problem.message}`;
+      if (keys.has(key)) continue;
+      keys.add(key);
+    }
+    group.push(problem);
     unique.push(problem);
   }
   return unique;

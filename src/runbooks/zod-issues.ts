@@ -4,13 +4,14 @@
  */
 import { ECHO_LIMIT, quote } from './echo.js';
 import type { z } from 'zod';
-import { type PathSegment, type Position, type SourceMap } from './yaml-positions.js';
+import { formatPath, type PathSegment, type Position, type SourceMap } from './yaml-positions.js';
 import { valueAt } from './loose.js';
 
 /** A problem found in the runbooks file, before the file name is attached. */
 export interface FoundProblem {
   readonly position: Position;
-  readonly path: readonly PathSegment[];
+  /** The path, or already formatted as lint prints it. */
+  readonly path: readonly PathSegment[] | string;
   readonly message: string;
 }
 
@@ -27,28 +28,30 @@ export function issueProblems(
   ignore: (issue: z.core.$ZodIssue) => boolean = () => false,
 ): FoundProblem[] {
   const problems: FoundProblem[] = [];
-  // Issues of one mapping (its missing fields) come together: look its position up once.
+  const at = (position: Position, where: readonly PathSegment[] | string, message: string) => problems.push({ position, path: where, message });
+  // Issues of one mapping (its missing fields) come together: look it up and name it once.
   let parentPath: readonly PathSegment[] = [];
-  let parentPosition: Position | undefined;
-  const parentOf = (path: readonly PathSegment[]): Position => {
-    const same = parentPosition && parentPath.length === path.length - 1 && parentPath.every((segment, index) => segment === path[index]);
+  let parent: { readonly position: Position; readonly name: string } | undefined;
+  const parentOf = (path: readonly PathSegment[]) => {
+    const same = parent && parentPath.length === path.length - 1 && parentPath.every((segment, index) => segment === path[index]);
     if (!same) {
       parentPath = path.slice(0, -1);
-      parentPosition = source.parent(path);
+      parent = { position: source.parent(path), name: formatPath(parentPath) };
     }
-    return parentPosition!;
+    return parent!;
   };
   for (const issue of issues) {
     if (ignore(issue)) continue;
-    const local = issue.path.filter((segment): segment is PathSegment => typeof segment !== 'symbol');
-    const path = [...base, ...local];
+    const local = issue.path.some((segment) => typeof segment === 'symbol')
+      ? issue.path.filter((segment): segment is PathSegment => typeof segment !== 'symbol')
+      : (issue.path as PathSegment[]);
+    const path = base.length === 0 ? local : [...base, ...local];
     const value = valueAt(data, local);
-    const at = (position: Position, where: readonly PathSegment[], message: string) =>
-      problems.push({ position, path: where, message });
 
     const missing = value === undefined && local.length > 0 && valueAt(data, local.slice(0, -1)) !== undefined;
     if (missing && (issue.code === 'invalid_type' || issue.code === 'invalid_value' || issue.code === 'invalid_union')) {
-      at(parentOf(path), path.slice(0, -1), `missing required field "${String(path[path.length - 1])}"`);
+      const { position, name } = parentOf(path);
+      at(position, name, `missing required field "${String(path[path.length - 1])}"`);
       continue;
     }
 
