@@ -7,7 +7,7 @@
  * runbook is used, its staging environment pointed at the stanza; the Markdown export is checked
  * for the argv of each action, as the JSON export has it.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -93,7 +93,6 @@ describe('verify-postgres-restore on a quiet staging database, with real pgBackR
       walked.push(
         await walkStep(session, stepId, {
           notes: { 'smoke-tests-passed': 'all green' },
-          byHand: { 'stop-scratch-cluster': async () => void (await runPgBinary(stanza.cluster.binDir, 'pg_ctl', ['-D', restoreDir, '-m', 'fast', '-w', 'stop'])) },
         }),
       );
     }
@@ -112,6 +111,10 @@ describe('verify-postgres-restore on a quiet staging database, with real pgBackR
     expect(outputs('replay-wal')).toEqual({ inRecovery: false });
     expect(Date.parse(outputs('recovery-point').recoveryPoint)).toBeLessThanOrEqual(Date.parse(targetTime));
     expect(outputs('tenants-query').value).toBe('1');
+    // The clean-up stopped the scratch server and emptied its directory for next week's test.
+    expect(kinds.at(-1)).toBe('action discard-scratch-cluster');
+    expect(outputs('discard-scratch-cluster')).toMatchObject({ dataDir: restoreDir, stoppedPid: expect.any(Number) });
+    expect(readdirSync(restoreDir)).toEqual([]);
 
     const done = session.complete();
     expect(done.status).toBe('completed');

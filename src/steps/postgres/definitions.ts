@@ -98,6 +98,11 @@ export const backupForTargetParams = z.strictObject({
   backup: text().optional(),
 });
 
+export const discardRestoreParams = z.strictObject({
+  /** Connection name of the restore's cluster: its server is stopped and its dataDir emptied. */
+  into: databaseRef(),
+});
+
 export const enableArchivingParams = z.strictObject({
   /** The new primary: a local cluster (its dataDir is restarted with pg_ctl). */
   database: databaseRef(),
@@ -129,6 +134,7 @@ export const reapplyRowsParams = z.strictObject({
 });
 
 export type QueryParams = z.output<typeof queryParams>;
+export type DiscardRestoreParams = z.output<typeof discardRestoreParams>;
 export type MigrationVersionParams = z.output<typeof migrationVersionParams>;
 export type InvalidIndexesParams = z.output<typeof invalidIndexesParams>;
 export type ArchiverParams = z.output<typeof archiverParams>;
@@ -259,6 +265,14 @@ export const definitions: readonly ProviderDefinition[] = [
     mutates: false,
     params: backupForTargetParams,
     outputs: ['tool', 'backupLabel', 'backupRepo', 'backupEndedAt', 'backupHasErrors', 'targetTime'],
+  }),
+  defineProvider({
+    name: 'postgres.discardRestore',
+    summary: "Stop a restore's scratch server and empty its data directory (only one a runbook restore wrote), so the next test starts clean",
+    kinds: ['action'],
+    mutates: true,
+    params: discardRestoreParams,
+    outputs: ['dataDir', 'removed', 'stoppedPid'],
   }),
   defineProvider({
     name: 'postgres.enableArchiving',

@@ -2,6 +2,7 @@
 import type { Provider } from '../provider.js';
 import { archiver } from './archiver.js';
 import { connection } from './connection.js';
+import { discardRestore } from './discard-restore.js';
 import { enableArchiving } from './enable-archiving.js';
 import { extractRows } from './extract-rows.js';
 import { freezeWrites, unfreezeWrites } from './freeze-writes.js';
@@ -32,6 +33,7 @@ export const providers: Readonly<Record<string, Provider<any>>> = {
   'postgres.restoreBackup': restoreBackup,
   'postgres.backupForTarget': backupForTarget,
   'postgres.enableArchiving': enableArchiving,
+  'postgres.discardRestore': discardRestore,
   'postgres.extractRows': extractRows,
   'postgres.reapplyRows': reapplyRows,
 };
