@@ -134,7 +134,7 @@ export const commands: readonly CommandSpec[] = [
   },
   {
     name: 'check',
-    usage: 'runbook check <runbook> [--env E] [--json] [--prom FILE]',
+    usage: 'runbook check <runbook> [--env E] [--json] [--verbose] [--prom FILE]',
     summary: 'run only the check steps, headless; exit 1 if any fails',
     description:
       'The results are also stored as evidence in the session database (--db), where "runbook evidence" reads them;\n' +
@@ -142,6 +142,7 @@ export const commands: readonly CommandSpec[] = [
     options: {
       env: { type: 'string', value: 'E', help: 'the environment to check' },
       json,
+      verbose: { type: 'boolean', help: "also show each check's observed value (JSON) in the table; --json always has it" },
       prom: { type: 'string', value: 'FILE', help: 'also write Prometheus textfile-collector metrics to FILE' },
     },
     positionals: [1, 1],

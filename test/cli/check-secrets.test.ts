@@ -117,6 +117,15 @@ describe('runbook check never prints a secret', () => {
     }
   });
 
+  it('in its table with --verbose, which adds the observed values', () => {
+    const { out, err } = check(['--verbose']);
+    expect(out).toContain('      observed: ');
+    for (const secret of planted) {
+      expect(out).not.toContain(secret);
+      expect(err).not.toContain(secret);
+    }
+  });
+
   it('in its JSON, and in the evidence it stores', () => {
     const { out, err } = check(['--json']);
     const json = JSON.parse(out) as { outcomes: Array<{ step: string; status: string }> };

@@ -8,7 +8,7 @@ import { writeLine, type CliIO } from '../io.js';
 import { loadCommandRunbooks } from '../runbooks-file.js';
 import type { ParsedCommand } from '../spec.js';
 
-/** `runbook check <runbook> [--env E] [--json] [--prom FILE]`; the results are also kept as evidence in the session database. */
+/** `runbook check <runbook> [--env E] [--json] [--verbose] [--prom FILE]`; the results are also kept as evidence in the session database. */
 export async function run(command: ParsedCommand, io: CliIO): Promise<number> {
   const loaded = loadCommandRunbooks(command, io);
   const result = await runChecks({
@@ -17,7 +17,7 @@ export async function run(command: ParsedCommand, io: CliIO): Promise<number> {
     envName: command.options.env as string | undefined,
     processEnv: io.env,
   });
-  io.stdout.write(command.options.json ? formatCheckJson(result) : formatCheckTable(result));
+  io.stdout.write(command.options.json ? formatCheckJson(result) : formatCheckTable(result, { verbose: command.options.verbose === true, file: loaded.file }));
   if (typeof command.options.prom === 'string') writePrometheusFile(command.options.prom, result, loaded.file);
   // Evidence is a by-product: failing to keep it must not hide the checks' own results or exit code.
   try {
