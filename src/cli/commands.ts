@@ -150,7 +150,7 @@ export const commands: readonly CommandSpec[] = [
   },
   {
     name: 'evidence',
-    usage: 'runbook evidence [--env E] [--json | --format text|json|html]',
+    usage: 'runbook evidence [--env E] [--json | --format text|json|html] [--prom FILE]',
     summary: 'restore-test evidence per runbook against its cadence',
     description: [
       'Per runbook with a cadence: the last drill that passed (env, operator, finish, RTO, recovery point and',
@@ -182,9 +182,34 @@ export const commands: readonly CommandSpec[] = [
       env: { type: 'string', value: 'E', help: 'only drills and check results of this environment' },
       json,
       format: { type: 'string', value: 'text|json|html', help: 'output format (default text; --json is --format json)' },
+      prom: { type: 'string', value: 'FILE', help: 'also write the restore tests as Prometheus textfile-collector metrics to FILE (see "runbook alerts")' },
     },
     positionals: [0, 0],
     load: () => import('./commands/evidence.js'),
+  },
+  {
+    name: 'alerts',
+    usage: 'runbook alerts --format prometheus-rules [--runbook-url-base URL] [--check-interval DURATION] [--output FILE]',
+    summary: 'alerting rules for the required alerts, with runbook links',
+    description: [
+      'A Prometheus rule file (promtool check rules passes it) with rules for every alert of the runbooks file, read from',
+      'the series "runbook check --prom" and "runbook evidence --prom" write:',
+      '  check failed   runbook_check_success{alert="ID"} == 0, for every alert;',
+      "  stale          the newest backup time of an asset whose freshness checks carry the alert is older than the asset's",
+      '                 frequency + the slack its checks allow (largest maxAge - frequency) + --check-interval;',
+      '  restore tests  for an alert linking into a runbook with a cadence: per restore test, its newest drill failed,',
+      '                 or none passed within its cadence (+ --check-interval).',
+      'Each rule has the annotations runbook_url (<base><runbook>.html#<section>, the pages of "runbook render") and',
+      'runbook_command (the "runbook start ... --at SECTION" line that opens the section handling it).',
+    ].join('\n'),
+    options: {
+      format: { type: 'string', value: 'prometheus-rules', help: 'output format (the only one: prometheus-rules)' },
+      'runbook-url-base': { type: 'string', value: 'URL', help: 'where the rendered runbook pages live (default runbooks/)' },
+      'check-interval': { type: 'string', value: 'DURATION', help: 'how often cron runs "runbook check --prom" and "runbook evidence --prom" (default 15m)' },
+      output: { type: 'string', short: 'o', value: 'FILE', help: 'write the rules to FILE instead of standard output' },
+    },
+    positionals: [0, 0],
+    load: () => import('./commands/alerts.js'),
   },
   {
     name: 'sandbox',

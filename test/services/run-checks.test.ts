@@ -171,9 +171,9 @@ describe('runbook check', () => {
     const metrics = readFileSync(prom, 'utf8');
     expect(metrics).toContain('runbook_check_success{runbook="daily",env="local",step="archive-fresh",alert="wal-archive-stale"} 0');
     expect(metrics).toContain('runbook_check_success{runbook="daily",env="local",step="passes",alert=""} 1');
-    expect(metrics).toContain(`runbook_asset_freshness_timestamp_seconds{asset="wal-archive",env="local"} ${Date.UTC(2026, 0, 2) / 1000}`);
+    expect(metrics).toContain(`runbook_asset_freshness_timestamp_seconds{runbook="daily",env="local",asset="wal-archive"} ${Date.UTC(2026, 0, 2) / 1000}`);
     // The success check passed without reporting a time: its success is when it looked.
-    const successLine = metrics.split('\n').find((line) => line.startsWith('runbook_asset_last_success_timestamp_seconds{asset="wal-archive"'));
+    const successLine = metrics.split('\n').find((line) => line.startsWith('runbook_asset_last_success_timestamp_seconds{runbook="daily",env="local",asset="wal-archive"}'));
     expect(Number(successLine?.split(' ')[1])).toBeGreaterThan(Date.UTC(2026, 0, 2) / 1000);
 
     const jsonIO = fakeIO({ cwd: directory });

@@ -4,6 +4,8 @@ import { loadRunbooksFile } from '../../runbooks/load.js';
 import { collectDrillHistory, collectEvidence } from '../../services/evidence.js';
 import { formatEvidenceHtml } from '../../services/evidence-html.js';
 import { formatEvidenceJson, formatEvidenceTable } from '../../services/evidence-report.js';
+import { writeTextfile } from '../../services/prometheus.js';
+import { restoreTestPrometheusText } from '../../services/restore-test-metrics.js';
 import { chooseEnvironment } from '../../services/run-checks.js';
 import { openStoreReadOnly } from '../../state/open-store.js';
 import type { CliIO } from '../io.js';
@@ -26,6 +28,7 @@ export async function run(command: ParsedCommand, io: CliIO): Promise<number> {
     if (format === 'html') text = formatEvidenceHtml(report, collectDrillHistory(options, report.runbooks.map((runbook) => runbook.runbook)));
     else text = format === 'json' ? formatEvidenceJson(report) : formatEvidenceTable(report);
     io.stdout.write(text);
+    if (typeof command.options.prom === 'string') writeTextfile(command.options.prom, restoreTestPrometheusText(report));
     return report.overdue ? ExitCode.failed : ExitCode.ok;
   } finally {
     store?.close();
