@@ -226,3 +226,17 @@ describe('runbook evidence --prom', () => {
     expect(io.err().trim().split('\n')).toEqual([expect.stringMatching(/cannot write the metrics to .*missing\/evidence\.prom \(ENOENT\); give --prom a file in a directory that exists/)]);
   });
 });
+
+describe('a metrics file that cannot be written', () => {
+  it('is one line and exit 2 for runbook check, after its table and its evidence', async () => {
+    const separate = join(directory, 'unwritable.db');
+    const io = fakeIO({ cwd: directory });
+    const code = await main(['check', 'daily', '--env', 'local', '--file', file, '--db', separate, '--prom', join(directory, 'missing', 'check.prom')], io);
+    expect(code).toBe(2);
+    expect(io.out()).toContain('backups: ');
+    expect(io.err().trim().split('\n')).toEqual([expect.stringMatching(/cannot write the metrics to .*missing\/check\.prom \(ENOENT\)/)]);
+    const evidence = fakeIO({ cwd: directory });
+    await main(['evidence', '--json', '--file', file, '--db', separate], evidence);
+    expect(JSON.parse(evidence.out()).assets[0].lastSuccessCheck).not.toBeNull();
+  });
+});

@@ -18,7 +18,6 @@ export async function run(command: ParsedCommand, io: CliIO): Promise<number> {
     processEnv: io.env,
   });
   io.stdout.write(command.options.json ? formatCheckJson(result) : formatCheckTable(result, { verbose: command.options.verbose === true, file: loaded.file }));
-  if (typeof command.options.prom === 'string') writePrometheusFile(command.options.prom, result, loaded.file);
   // Evidence is a by-product: failing to keep it must not hide the checks' own results or exit code.
   try {
     const secrets = resolveEnvironment(result.env, loaded.file.environments[result.env]!, io.env).secrets;
@@ -26,6 +25,8 @@ export async function run(command: ParsedCommand, io: CliIO): Promise<number> {
   } catch (error) {
     writeLine(io.stderr, `warning: the check results were not stored as evidence in ${command.db}: ${oneLine((error as Error).message)}`);
   }
+  // After the evidence: a metrics file that cannot be written (exit 2) loses nothing else.
+  if (typeof command.options.prom === 'string') writePrometheusFile(command.options.prom, result, loaded.file);
   return result.failed > 0 ? ExitCode.failed : ExitCode.ok;
 }
 
