@@ -74,6 +74,11 @@ export const recoveryPointParams = z.strictObject({
   database: databaseRef(),
   target: timestamp().optional(),
   sql: text().optional(),
+  /**
+   * The commit the restore stopped before, from the server's log (postgres.restoreBackup's
+   * `stoppedBeforeCommitAt`): when nothing was replayed, it shows the copy holds every commit up to the target.
+   */
+  stoppedBefore: timestamp().nullable().optional(),
 });
 
 export const freezeWritesParams = z.strictObject({ database: databaseRef(), terminateWriters: bool().default(false) });

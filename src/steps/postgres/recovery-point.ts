@@ -19,6 +19,18 @@ export const recoveryPoint: Provider<RecoveryPointParams> = {
         return { point: parsed && !Number.isNaN(parsed.getTime()) ? parsed : null, source: 'the step\'s sql' };
       });
       const target = params.target ? new Date(params.target) : undefined;
+      const stoppedBefore = params.stoppedBefore ? new Date(params.stoppedBefore) : undefined;
+      // Nothing replayed, but the server stopped before the first commit after the target: no
+      // commit lay between the backup and the target, so the copy holds every one up to it.
+      if (!point && target && stoppedBefore && stoppedBefore.getTime() > target.getTime()) {
+        return {
+          ok: true,
+          observed: target.toISOString(),
+          expected: `at or before ${target.toISOString()}`,
+          outputs: { recoveryPoint: target.toISOString(), target: target.toISOString(), gapSeconds: 0 },
+          detail: `No transaction was replayed, and the server stopped before the first commit after the target (${stoppedBefore.toISOString()}, from its log): nothing committed between the backup and the target, so the copy holds every commit up to ${target.toISOString()}.`,
+        };
+      }
       const gapSeconds = point && target ? (target.getTime() - point.getTime()) / 1000 : null;
       const outputs = { recoveryPoint: point?.toISOString() ?? null, target: target?.toISOString() ?? null, gapSeconds };
       if (!point) {
