@@ -74,6 +74,22 @@ runbooks:
             uses: shell.run
             with:
               argv: [${node}, -e, "process.exit(require('fs').existsSync(process.argv[1]) ? 0 : 1)", "\${{ env.vars.marker }}"]
+  - id: schedule
+    title: Schedule
+    summary: The backup schedule, measuring the same backups.
+    sections:
+      - id: backups
+        title: Backups
+        steps:
+          - id: backup-fresh
+            kind: check
+            title: The newest backup is fresh
+            do: Nothing.
+            uses: shell.run
+            with:
+              argv: [${node}, -e, "console.log(JSON.stringify({ lastBackupAt: new Date(Date.now() - 3600e3).toISOString() }))"]
+            alert: backup-stale
+            signal: { asset: backups, kind: freshness }
   - id: restore-test
     title: Restore test
     summary: The weekly restore test.
@@ -182,6 +198,20 @@ describe('runbook check --prom', () => {
     expect(labelNames(fail).every((names) => labelNames(pass).includes(names))).toBe(true);
     expect(pass.find((sample) => sample.metric === 'runbook_asset_freshness_timestamp_seconds')?.labels).toEqual({ runbook: 'daily', env: 'local', asset: 'backups' });
     expect(fail.some((sample) => sample.metric === 'runbook_asset_freshness_timestamp_seconds')).toBe(false);
+  });
+
+
+  it('keeps two check runs that measure the same asset apart, so their files can sit side by side', async () => {
+    writeFileSync(healthy, 'yes');
+    const daily = await checkMetrics();
+    const prom = join(directory, 'schedule.prom');
+    expect(await main(['check', 'schedule', '--env', 'local', '--file', file, '--db', db, '--prom', prom], fakeIO({ cwd: directory }))).toBe(0);
+    const both = [...samples(daily.text), ...samples(readFileSync(prom, 'utf8'))].map(identity);
+    expect(both.filter((series) => series.startsWith('runbook_asset_freshness_timestamp_seconds'))).toEqual([
+      'runbook_asset_freshness_timestamp_seconds{runbook=daily,env=local,asset=backups}',
+      'runbook_asset_freshness_timestamp_seconds{runbook=schedule,env=local,asset=backups}',
+    ]);
+    expect(new Set(both).size).toBe(both.length);
   });
 });
 
