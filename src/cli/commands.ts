@@ -212,6 +212,22 @@ export const commands: readonly CommandSpec[] = [
     load: () => import('./commands/alerts.js'),
   },
   {
+    name: 'render',
+    usage: 'runbook render [--output DIR]',
+    summary: 'static HTML pages of the runbooks, an anchor per section',
+    description: [
+      'Writes DIR/index.html and one page per runbook, DIR/<runbook-id>.html, with an anchor per section',
+      '(<runbook-id>.html#<section-id>) and per step (#<section-id>.<step-id>). A section shows its steps as written',
+      '(kind, instructions, provider and parameters; templates and ${VAR} references stay as they are), its checks,',
+      'the alerts that open it, and the command that starts there: runbook start <runbook-id> --env ENV --at <section-id>.',
+      'Pages are self-contained (no scripts, nothing fetched) and print cleanly; serve DIR from a docs host and point',
+      "the alerts' runbook_url at <base>/<runbook-id>.html#<section-id>.",
+    ].join('\n'),
+    options: { output: { type: 'string', short: 'o', value: 'DIR', help: 'directory to write the pages to (default ./runbook-pages)' } },
+    positionals: [0, 0],
+    load: () => import('./commands/render.js'),
+  },
+  {
     name: 'sandbox',
     usage: 'runbook sandbox up|down|status',
     summary: 'a local staging environment for practising drills',

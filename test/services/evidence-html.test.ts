@@ -49,7 +49,7 @@ describe('the evidence page', () => {
       [evidence.drills.slower, 'drill-point drill-passed', '540000'],
     ]);
     // Over time: a week apart, left to right; the slower drill sits higher (smaller y).
-    const centres = [...chart('rto').matchAll(/<g class="drill-point[^>]*>.*?<circle cx="([\d.]+)" cy="([\d.]+)"/g)].map((match) => [Number(match[1]), Number(match[2])]);
+    const centres = [...chart('rto').matchAll(/<g class="drill-point[^>]*>.*?<circle cx="([\d.]+)" cy="([\d.]+)"/g)].map((match) => [Number(match[1]), Number(match[2])] as const);
     expect(centres).toHaveLength(3);
     expect(centres[0]![0]).toBeLessThan(centres[1]![0]);
     expect(centres[1]![0]).toBeLessThan(centres[2]![0]);

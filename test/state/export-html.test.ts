@@ -38,9 +38,9 @@ describe('the HTML export', () => {
     expect(all(/<tr data-step="([^"]+)">/g)).toEqual([...record.state.order]);
     const row = (step: string) => html.match(new RegExp(`<tr data-step="${step}">(.*?)</tr>`))![1]!;
     // The restore: opened 10:08 by carol, whose process died; done 10:24 by dana, with her note.
-    expect(row('write')).toContain('<td class="status">done</td><td class="n">16 min 00 s</td><td>carol@ops-1<br>dana@ops-2</td>');
+    expect(row('write')).toContain('<td class="status">done</td><td class="n">16 min 00 s</td><td class="who">carol@ops-1<br>dana@ops-2</td>');
     expect(row('write')).toContain('restore confirmed by its marker after the crash (dana@ops-2)');
-    expect(row('announce')).toContain('<td class="n">2 min 00 s</td><td>carol@ops-1</td><td><div>drill announced in #ops</div>');
+    expect(row('announce')).toContain('<td class="n">2 min 00 s</td><td class="who">carol@ops-1</td><td><div>drill announced in #ops</div>');
     expect(row('pgbackrest-only')).toContain('<td class="status">skipped</td>');
     expect(row('pgbackrest-only')).toContain('skipped: not applicable in environment &quot;staging&quot;');
   });
@@ -91,10 +91,10 @@ describe('the timeline markers', () => {
     const withHandOff = { ...record, events: [...record.events, handedOff] };
     expect(timelineSvg(buildTimeline(withHandOff))).not.toContain('marker-handoff');
     const rules = markerRules as Record<string, (typeof markerRules)[string]>;
-    rules.SessionHandedOff = (event) => [{ kind: 'handoff', label: `handed off to ${(event.data as { to: string }).to}` }];
+    rules.SessionHandedOff = (event) => [{ kind: 'handoff', label: `to ${(event.data as { to: string }).to}` }];
     try {
       const svg = timelineSvg(buildTimeline(withHandOff));
-      expect(svg).toContain(`<g class="marker marker-handoff" data-seq="${handedOff.seq}"><title>handed off to fay@ops-4`);
+      expect(svg).toContain(`<g class="marker marker-handoff" data-seq="${handedOff.seq}"><title>hand-off: to fay@ops-4`);
       expect(svg).toContain('>hand-off</text>');
     } finally {
       delete rules.SessionHandedOff;

@@ -19,7 +19,7 @@ import { timelineSvg } from './timeline-svg.js';
 
 const STYLE = `
 .step{break-inside:avoid;page-break-inside:avoid}
-table.summary td.status{white-space:nowrap}
+table.summary td.status,table.summary td.who{white-space:nowrap}
 ol.moments{padding-left:1.4rem;font-size:13px}ol.moments li span.kind{font-weight:600}
 `;
 

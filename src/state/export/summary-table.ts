@@ -13,7 +13,7 @@ export function summaryTable(rows: readonly StepSummaryRow[]): string {
     const notes = row.notes.map((note) => `<div>${esc(note)}</div>`).join('');
     out.push(
       `<tr data-step="${esc(row.id)}"><td>${esc(row.title)}<br><code>${esc(row.id)}</code></td><td>${esc(row.kind)}</td><td><code>${esc(row.section)}</code></td>` +
-        `<td${status}>${esc(row.status)}</td><td class="n">${esc(formatDuration(row.durationMs))}</td><td>${row.actors.map(esc).join('<br>')}</td><td>${notes}</td></tr>`,
+        `<td${status}>${esc(row.status)}</td><td class="n">${esc(formatDuration(row.durationMs))}</td><td class="who">${row.actors.map(esc).join('<br>')}</td><td>${notes}</td></tr>`,
     );
   }
   out.push('</tbody></table>');

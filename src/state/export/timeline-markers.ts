@@ -9,6 +9,7 @@ export type MarkerKind = 'crash' | 'resume' | 'interrupt' | 'handoff' | 'approva
 
 export interface MarkerSpec {
   readonly kind: MarkerKind;
+  /** What happened, without the kind (the legend names it). */
   readonly label: string;
 }
 
@@ -20,18 +21,18 @@ const dataOf = (event: RawEvent): Data => (event.data ?? {}) as Data;
 
 /** Event type → markers. Types not listed are not marked. */
 export const markerRules: Readonly<Record<string, MarkerRule>> = {
-  SessionInterrupted: (event) => [{ kind: 'interrupt', label: `interrupted: ${dataOf(event).reason}` }],
+  SessionInterrupted: (event) => [{ kind: 'interrupt', label: String(dataOf(event).reason) }],
   // A dead driver's lock taken over: the crash, as the next driver found it.
   LockTakenOver: (event) => {
     const data = dataOf(event);
-    return [{ kind: 'crash', label: `crash: pid ${data.pid} on ${data.host} stopped (last heartbeat ${data.heartbeatAt}); lock taken over` }];
+    return [{ kind: 'crash', label: `pid ${data.pid} on ${data.host} stopped (last heartbeat ${data.heartbeatAt}); its lock was taken over` }];
   },
   SessionResumed: (event, previous) => {
     const crashed = dataOf(event).previous === 'crashed';
     // A takeover just before already marked this crash.
     const crash: MarkerSpec[] =
-      crashed && previous?.type !== 'LockTakenOver' ? [{ kind: 'crash', label: 'crash: the previous driver ended without recording an interruption' }] : [];
-    return [...crash, { kind: 'resume', label: crashed ? 'resumed after a crash' : 'resumed after an interruption' }];
+      crashed && previous?.type !== 'LockTakenOver' ? [{ kind: 'crash', label: 'the previous driver ended without recording an interruption' }] : [];
+    return [...crash, { kind: 'resume', label: crashed ? 'after a crash' : 'after an interruption' }];
   },
 };
 

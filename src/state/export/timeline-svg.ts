@@ -125,7 +125,7 @@ function markers(list: readonly TimelineMarker[], x: (value: number) => number, 
     const symbolX = at - lastSymbolX < 11 ? lastSymbolX + 11 : at;
     lastSymbolX = symbolX;
     out.push(
-      `<g class="marker marker-${marker.kind}" data-seq="${marker.seq}"><title>${esc(marker.label)} (event ${marker.seq}, ${esc(new Date(marker.at).toISOString())})</title>` +
+      `<g class="marker marker-${marker.kind}" data-seq="${marker.seq}"><title>${esc(style.legend)}: ${esc(marker.label)} (event ${marker.seq}, ${esc(new Date(marker.at).toISOString())})</title>` +
         `<line x1="${n(at)}" x2="${n(at)}" y1="${LANE_Y}" y2="${rowsBottom}" stroke="${style.color}" stroke-dasharray="3 2"/>` +
         `${symbol(style.shape, symbolX, LANE_Y, style.color)}</g>`,
     );
