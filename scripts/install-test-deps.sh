@@ -2,8 +2,9 @@
 # Installs the system packages the test suite runs for real, where they are missing:
 # the PostgreSQL 15 server, pgBackRest, tmux (the end-to-end terminal), promtool (Debian's
 # prometheus package) and chromium (HTML checked in a real browser), plus openssl for the
-# sandbox's TLS certificate. Idempotent: a machine that has them all installs nothing. Runs as
-# root, or through sudo when that is available; anything else says what to install by hand.
+# sandbox's TLS certificate and zsh and fish (the shells check their completion scripts).
+# Idempotent: a machine that has them all installs nothing. Runs as root, or through sudo when
+# that is available; anything else says what to install by hand.
 set -euo pipefail
 
 # command to look for -> Debian package that provides it
@@ -14,6 +15,8 @@ declare -A wanted=(
   [/usr/bin/promtool]=prometheus
   [/usr/bin/chromium]=chromium
   [/usr/bin/openssl]=openssl
+  [/usr/bin/zsh]=zsh
+  [/usr/bin/fish]=fish
 )
 
 missing=()
@@ -22,7 +25,7 @@ for path in "${!wanted[@]}"; do
 done
 
 if [ ${#missing[@]} -eq 0 ]; then
-  echo "test dependencies: all present (postgresql-15, pgbackrest, tmux, prometheus, chromium, openssl)"
+  echo "test dependencies: all present (postgresql-15, pgbackrest, tmux, prometheus, chromium, openssl, zsh, fish)"
   exit 0
 fi
 

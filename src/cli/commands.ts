@@ -133,6 +133,28 @@ export const commands: readonly CommandSpec[] = [
     load: () => import('./commands/schema.js'),
   },
   {
+    name: 'completion',
+    usage: 'runbook completion bash|zsh|fish',
+    summary: 'shell completion: commands, flags, runbook ids, environments, sections and session ids',
+    description: [
+      'Prints the completion script for the shell. Install it:',
+      '  bash  eval "$(runbook completion bash)" in ~/.bashrc (needs no bash-completion package)',
+      '  zsh   runbook completion zsh > ~/.zfunc/_runbook, with fpath=(~/.zfunc $fpath) before compinit',
+      '  fish  runbook completion fish > ~/.config/fish/completions/runbook.fish',
+      'On Tab the scripts ask "runbook completion --list KIND" for the ids of the runbooks file and session',
+      'database named on the line (--file, --db), else RUNBOOK_FILE, RUNBOOK_DB and the defaults.',
+    ].join('\n'),
+    options: {
+      list: {
+        type: 'string',
+        value: 'runbooks|environments|sections|sessions|resumable',
+        help: 'for the scripts: print those ids, one a line (sections: of the runbook given)',
+      },
+    },
+    positionals: [0, 1],
+    load: () => import('./commands/completion.js'),
+  },
+  {
     name: 'check',
     usage: 'runbook check <runbook> [--env E] [--json] [--verbose] [--prom FILE]',
     summary: 'run only the check steps, headless; exit 1 if any fails',

@@ -14,7 +14,8 @@ import { writeLine, type CliIO } from './io.js';
 import { redactedIO } from './redacted-io.js';
 import type { CommandSpec, OptionSpec, ParsedCommand } from './spec.js';
 
-const globalOptions: Record<string, OptionSpec> = {
+/** Options every command takes, before or after its name. */
+export const globalOptions: Record<string, OptionSpec> = {
   file: { type: 'string', value: 'FILE', help: 'runbooks file (env RUNBOOK_FILE; default ./runbooks.yaml, else the bundled one)' },
   db: { type: 'string', value: 'FILE', help: 'session database (env RUNBOOK_DB; default $XDG_STATE_HOME/runbook/sessions.db)' },
   help: { type: 'boolean', short: 'h', help: 'show help' },

@@ -17,8 +17,9 @@ import { testProviders } from './fixtures/providers.js';
 import { corpus } from './lint-corpus.cases.js';
 import { fakeIO } from '../cli/support/fake-io.js';
 
-// ajv-formats is CommonJS: its default export arrives wrapped under ESM.
-const addFormats = ((addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ?? addFormatsModule) as typeof addFormatsModule;
+// ajv-formats is CommonJS: under ESM its plugin may arrive as the default export's own default.
+type FormatsPlugin = (ajv: Ajv) => Ajv;
+const addFormats = ((addFormatsModule as unknown as { default?: FormatsPlugin }).default ?? addFormatsModule) as unknown as FormatsPlugin;
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const bundledText = readFileSync(`${root}runbooks.yaml`, 'utf8');
@@ -49,7 +50,7 @@ function step(fields: Record<string, unknown>): unknown {
 }
 
 describe('runbooks.schema.json', () => {
-  test('is the generator\'s output (regenerate with "runbook schema > runbooks.schema.json")', () => {
+  test('is the generator\'s output (regenerate: npm run build && node dist/runbook.js schema > runbooks.schema.json)', () => {
     expect(readFileSync(`${root}${RUNBOOKS_SCHEMA_FILE}`, 'utf8')).toBe(runbooksJsonSchemaText());
   });
 
