@@ -11,7 +11,7 @@ import { cutShort } from './echo.js';
 import type { PathSegment } from './yaml-positions.js';
 
 /** Aliases may make a file stand for this many values more than it writes, or for twice what it writes if that is more. */
-export const ALIAS_ALLOWANCE = 100_000;
+const ALIAS_ALLOWANCE = 100_000;
 
 /**
  * True when the text may hold an alias (`*name` where a value starts). `count(*)`, `select * from`

@@ -6,7 +6,7 @@
 import type { Environment, Step } from './schema.js';
 
 /** Reads a dotted path (`backup.tool`, `vars.region`, `name`) from an environment. */
-export function environmentValue(environment: Environment & { name?: string }, path: string): unknown {
+function environmentValue(environment: Environment & { name?: string }, path: string): unknown {
   let current: unknown = environment;
   for (const segment of path.split('.')) {
     if (current === null || typeof current !== 'object') return undefined;

@@ -7,7 +7,7 @@ import { closeSync, constants, fstatSync, openSync, readSync, statSync, type Sta
 import { ConfigError } from '../errors.js';
 
 /** The largest runbooks file read: the bundled one is about 60 KiB, a 200-runbook file under 3 MiB. */
-export const RUNBOOKS_FILE_LIMIT = 8 * 1024 * 1024;
+const RUNBOOKS_FILE_LIMIT = 8 * 1024 * 1024;
 
 /** The file's bytes; a ConfigError naming the file and what to do when it is missing, not a file, or too large. */
 export function readRunbooksBytes(path: string, label: string, limit = RUNBOOKS_FILE_LIMIT): Buffer {

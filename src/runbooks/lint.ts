@@ -24,7 +24,7 @@ import { issueProblems } from './zod-issues.js';
 import { validate } from './zod-pieces.js';
 
 /** How many problems lint and the loader print; the rest are counted. */
-export const PROBLEMS_SHOWN = 100;
+const PROBLEMS_SHOWN = 100;
 
 /** One problem in a runbooks file. */
 export interface LintProblem {

@@ -33,7 +33,7 @@ export function readRunbooksText(path: string, label: string = path): string {
 }
 
 /** `sha256:<hex>` of a runbooks file's text. */
-export function runbooksHash(text: string): string {
+function runbooksHash(text: string): string {
   return `sha256:${createHash('sha256').update(text).digest('hex')}`;
 }
 

@@ -9,7 +9,7 @@ import { applicableEnvironments, quoteList, type LintContext, type RunbookInfo, 
 import type { PathSegment } from './yaml-positions.js';
 
 /** Outputs that `${{ steps.ID.outputs.NAME }}` may name for a step; undefined when unknown (bad provider). */
-export function stepOutputs(step: StepInfo, context: LintContext): readonly string[] | undefined {
+function stepOutputs(step: StepInfo, context: LintContext): readonly string[] | undefined {
   if (step.kind === 'input') return ['value', 'label'];
   if (step.kind === 'manual') return [];
   return step.uses ? context.providers.get(step.uses)?.outputs : undefined;

@@ -20,7 +20,7 @@ export const EnvironmentSettingsFile = z.object({
 export type EnvironmentSettings = z.output<typeof EnvironmentSettingsFile>;
 
 /** The settings in `path`, or undefined when there is no such file. */
-export function readEnvironmentSettings(path: string, environmentName: string): EnvironmentSettings | undefined {
+function readEnvironmentSettings(path: string, environmentName: string): EnvironmentSettings | undefined {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');

@@ -88,9 +88,9 @@ export interface SandboxLayout {
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
 /** The stanza's name; the bucket layout the runbooks read (vars) follows from it. */
-export const SANDBOX_STANZA = 'sandbox';
+const SANDBOX_STANZA = 'sandbox';
 /** repo2's path in the backup bucket (without the leading slash, as S3 keys start). */
-export const PGBACKREST_REPO2_PATH = 'pgbackrest';
+const PGBACKREST_REPO2_PATH = 'pgbackrest';
 
 function fail(label: string, what: string, fix: string): never {
   throw new ConfigError(`the sandbox environment in ${label} ${what}; ${fix}`);

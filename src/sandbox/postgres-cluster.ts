@@ -27,7 +27,7 @@ export function runProgram(argv: readonly string[], options: { timeoutMs?: numbe
 }
 
 /** Runs one of the cluster's server programs as its OS user. */
-export function runPg(cluster: SandboxCluster, program: string, args: readonly string[], timeoutMs = 60_000): Promise<string> {
+function runPg(cluster: SandboxCluster, program: string, args: readonly string[], timeoutMs = 60_000): Promise<string> {
   const argv = effectiveArgv({ argv: [join(cluster.binDir, program), ...args], ...(cluster.runAs ? { runAs: cluster.runAs } : {}) });
   return runProgram(argv, { timeoutMs });
 }

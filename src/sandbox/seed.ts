@@ -12,10 +12,10 @@ const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 
 /** The AWS account that owns the sandbox's snapshots. */
-export const SANDBOX_OWNER_ID = '123456789012';
+const SANDBOX_OWNER_ID = '123456789012';
 /** The workload instance the representative volume is attached to (restore-volume's `workload_instance_id`). */
 export const WORKLOAD_INSTANCE_ID = 'i-0b0b000000000000b';
-export const SANDBOX_ZONE = 'us-east-1a';
+const SANDBOX_ZONE = 'us-east-1a';
 
 const DAILY_COUNT = 14;
 const WEEKLY_COUNT = 13;

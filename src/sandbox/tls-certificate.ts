@@ -38,7 +38,7 @@ const KEY_FILE = 'server.key';
 const RENEW_BEFORE_MS = 7 * 24 * 3_600_000;
 
 /** Where the certificate files of `directory` are (whether or not they exist yet). */
-export function loopbackCertificateFiles(directory: string): LoopbackCertificateFiles {
+function loopbackCertificateFiles(directory: string): LoopbackCertificateFiles {
   return { caFile: join(directory, CA_FILE), certFile: join(directory, CERT_FILE), keyFile: join(directory, KEY_FILE) };
 }
 

@@ -4,7 +4,7 @@
  */
 
 /** Output names that carry the time of an asset's last success, in order of preference. */
-export const SUCCESS_TIME_OUTPUTS = ['lastBackupAt', 'lastArchivedAt', 'newestStartTime', 'lastModified', 'recoveryPoint'] as const;
+const SUCCESS_TIME_OUTPUTS = ['lastBackupAt', 'lastArchivedAt', 'newestStartTime', 'lastModified', 'recoveryPoint'] as const;
 
 /** A success time a check reported, and the output it came from. */
 export interface ReportedTime {

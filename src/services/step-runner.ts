@@ -20,10 +20,10 @@ import type { ActionPreview, Choice, Failure, Provider, Reconciliation, StepCont
 import { bounded, deadline, ProviderFailure, sleep, toFailureResult } from '../steps/support/call.js';
 
 /** Default bounds when a step gives no `timeout:`. */
-export const defaultTimeoutMs = { check: 30_000, wait: 600_000, action: 600_000, input: 30_000 } as const;
+const defaultTimeoutMs = { check: 30_000, wait: 600_000, action: 600_000, input: 30_000 } as const;
 
 /** The bound in milliseconds for a step: its `timeout:` or the default for its kind. */
-export function stepTimeoutMs(kind: keyof typeof defaultTimeoutMs, timeout: string | undefined): number {
+function stepTimeoutMs(kind: keyof typeof defaultTimeoutMs, timeout: string | undefined): number {
   const seconds = timeout ? parseDurationSeconds(timeout) : undefined;
   return seconds !== undefined ? seconds * 1000 : defaultTimeoutMs[kind];
 }

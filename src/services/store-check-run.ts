@@ -10,7 +10,7 @@ import { reportedSuccessTime } from './reported-time.js';
 import type { CheckRun } from './run-checks.js';
 
 /** The rows a check run is stored as. */
-export function checkResultRecords(run: CheckRun, runId: string): CheckResultRecord[] {
+function checkResultRecords(run: CheckRun, runId: string): CheckResultRecord[] {
   return run.outcomes.map((outcome) => {
     const reported = outcome.status === 'skipped' ? undefined : reportedSuccessTime(outcome.outputs);
     return {

@@ -50,7 +50,7 @@ interface CheckResultRow {
 const MAX_TEXT = 8 * 1024;
 
 /** Writes the results of one check run in one transaction, redacting every value first. */
-export function saveCheckResults(db: Database.Database, records: readonly CheckResultRecord[], redactor: Redactor): void {
+function saveCheckResults(db: Database.Database, records: readonly CheckResultRecord[], redactor: Redactor): void {
   const insert = db.prepare(
     `INSERT INTO check_results (run_id, runbook, env, step, asset, signal_kind, status, observed, expected, detail, alert,
        reported_at, reported_from, duration_ms, finished_at)
@@ -112,12 +112,12 @@ export function readCheckResults(db: Database.Database, query: CheckResultQuery 
 }
 
 /** The newest stored result matching the query, when there is one. */
-export function newestCheckResult(db: Database.Database, query: CheckResultQuery): CheckResultRecord | undefined {
+function newestCheckResult(db: Database.Database, query: CheckResultQuery): CheckResultRecord | undefined {
   return readCheckResults(db, query, 1)[0];
 }
 
 /** The result whose reported success time is the newest among those matching (e.g. freshness checks of an asset). */
-export function newestReportedResult(db: Database.Database, query: CheckResultQuery): CheckResultRecord | undefined {
+function newestReportedResult(db: Database.Database, query: CheckResultQuery): CheckResultRecord | undefined {
   const where = ['reported_at IS NOT NULL'];
   const params: Record<string, unknown> = {};
   for (const [column, name] of [['asset', 'asset'], ['signal_kind', 'signalKind'], ['status', 'status'], ['env', 'env']] as const) {

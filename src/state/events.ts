@@ -11,7 +11,7 @@ const FailureData = z.object({ class: z.string(), advice: z.string() });
 const Outputs = z.record(z.string(), z.unknown());
 
 /** Data of each event type. Schemas hold no defaults or transforms, so a read event equals what was hashed. */
-export const eventDataSchemas = {
+const eventDataSchemas = {
   SessionStarted: z.object({
     runbookId: z.string(),
     runbookTitle: z.string(),
@@ -145,7 +145,6 @@ export const eventDataSchemas = {
 } as const;
 
 export type EventType = keyof typeof eventDataSchemas;
-export const eventTypes = Object.keys(eventDataSchemas) as EventType[];
 export type EventData<T extends EventType> = z.infer<(typeof eventDataSchemas)[T]>;
 
 /** The envelope every stored event has. */
@@ -162,7 +161,6 @@ export interface EventEnvelope {
 
 /** One event of a session's log, discriminated by `type`. */
 export type SessionEvent = { [T in EventType]: EventEnvelope & { readonly type: T; readonly data: EventData<T> } }[EventType];
-export type EventOf<T extends EventType> = Extract<SessionEvent, { type: T }>;
 
 /** An event before it is appended (the store assigns seq, prevHash and hash). */
 export type NewEvent = { [T in EventType]: { readonly type: T; readonly stepId: string | null; readonly data: EventData<T> } }[EventType];

@@ -32,7 +32,7 @@ export function listSessions(store: EventStore, lockOptions: LockOptions, option
 }
 
 /** A session's listing status. */
-export function summarize(store: EventStore, row: SessionRow, lockOptions: LockOptions): SessionSummary {
+function summarize(store: EventStore, row: SessionRow, lockOptions: LockOptions): SessionSummary {
   const base = {
     id: row.id,
     runbook: row.runbook,

@@ -21,7 +21,7 @@ export interface VerifyResult {
 }
 
 /** Recomputes the chain over events in the order given; an optional expected head catches removed trailing events. */
-export function verifyChain(
+function verifyChain(
   sessionId: string,
   events: readonly RawEvent[],
   expectedHead?: { readonly seq: number; readonly hash: string },
@@ -82,7 +82,7 @@ export function verifyExportFile(path: string): VerifyResult {
 }
 
 /** Verifies an already parsed export document. */
-export function verifyExportDocument(document: unknown, name = 'the export'): VerifyResult {
+function verifyExportDocument(document: unknown, name = 'the export'): VerifyResult {
   const record = document as { format?: unknown; session?: { id?: unknown; lastSeq?: unknown; lastHash?: unknown }; events?: unknown };
   if (!record || record.format !== 'runbook-audit/1' || typeof record.session?.id !== 'string' || !Array.isArray(record.events)) {
     throw new OperatorError(`${name} is not a runbook audit record (format "runbook-audit/1" with session.id and events)`);

@@ -17,7 +17,7 @@ const UNIT_SECONDS: Record<string, number> = { ms: 0.001, s: 1, m: 60, h: 3600, 
  */
 export const DURATION_PATTERN = String.raw`^\s*` + DURATION.source.slice(1, -1) + String.raw`\s*$`;
 /** The text that `Number(text.trim())` reads as a finite number, as a JSON Schema pattern (metadata only). */
-export const NUMBER_PATTERN = String.raw`^\s*(?:[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?|0[xX][0-9a-fA-F]+|0[oO][0-7]+|0[bB][01]+)\s*$`;
+const NUMBER_PATTERN = String.raw`^\s*(?:[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?|0[xX][0-9a-fA-F]+|0[oO][0-7]+|0[bB][01]+)\s*$`;
 
 /** Parses "90s", "30m", "26h", "7d", "2w", "250ms" to seconds; undefined when malformed. */
 export function parseDurationSeconds(text: string): number | undefined {
@@ -62,10 +62,3 @@ export const databaseRef = () => text().describe('postgres-connection');
 /** An argv array: each element is passed as-is to the program, never through a shell. */
 export const argv = () => z.array(z.string()).min(1, 'argv needs at least the program');
 
-/** Expectation on a number: any of the bounds that are given must hold. */
-export const numberExpectation = () =>
-  z.strictObject({
-    equals: num().optional(),
-    min: num().optional(),
-    max: num().optional(),
-  });

@@ -46,7 +46,7 @@ const ctrl = (char: string): Binding => ({
 });
 
 /** Every intent and the keys that express it, first key first in hints. */
-export const keyBindings: Readonly<Record<Intent, readonly Binding[]>> = {
+const keyBindings: Readonly<Record<Intent, readonly Binding[]>> = {
   confirm: [enter],
   cancel: [escape],
   back: [letter('q'), escape],

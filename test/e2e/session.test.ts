@@ -70,7 +70,7 @@ describe('runbook start / resume, built binary in a real terminal', () => {
     const result = runbook(['start', 'restore-volume', '--env', 'staging', '--file', file, '--db', db]);
     expect(result.status).toBe(2);
     expect(result.stdout).toBe('');
-    expect(result.stderr).toBe('runbook: "runbook start" needs an interactive terminal; without one use "runbook check <runbook> --env E"\n');
+    expect(result.stderr).toBe('runbook: "runbook start" needs an interactive terminal; without one use "runbook run <runbook> --env E --answers FILE"\n');
     const resume = runbook(['resume', '--file', file, '--db', db]);
     expect(resume.status).toBe(2);
     expect(resume.stderr).toBe('runbook: "runbook resume" needs an interactive terminal; without one use "runbook sessions"\n');

@@ -7,7 +7,7 @@
  * live cluster must end with every deleted row back and nothing else changed.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadRunbooksFile } from '../../src/runbooks/load.js';
@@ -72,6 +72,8 @@ describe('restore-config, end to end on real clusters', () => {
     Object.assign(expected.postgres.live!, { url: `postgres://postgres@127.0.0.1:${scenario.live.port}/control`, dataDir: scenario.live.dataDir });
     Object.assign(expected.postgres.restore!, { url: `postgres://postgres@127.0.0.1:${scenario.restorePort}/control`, dataDir: scenario.restoreDir });
     Object.assign(expected.backup!, { baseBackupDir: scenario.baseBackupDir, walArchiveDir: scenario.live.archiveDir });
+    // The sandbox's settings file is found beside the runbooks file, wherever that is.
+    expected.settingsFile = join(dirname(scenario.runbooksPath), '.runbook-sandbox', 'environment.json');
     expect(sandbox).toEqual(expected);
   });
 

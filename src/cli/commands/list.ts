@@ -16,7 +16,7 @@ export async function run(command: ParsedCommand, io: CliIO): Promise<number> {
 }
 
 /** Human listing: one block per runbook, then the alerts. */
-export function renderListing(listing: RunbooksListing): string {
+function renderListing(listing: RunbooksListing): string {
   const lines: string[] = [];
   for (const runbook of listing.runbooks) {
     const cadence = runbook.cadence ? `  [restore test, ${runbook.cadence}]` : '';

@@ -48,7 +48,7 @@ function shortPath(path: string, cwd: string): string {
 }
 
 /** One line per part: name, state, pid, endpoint, directory, then what it holds. */
-export function renderStatus(status: SandboxStatus, cwd: string): string {
+function renderStatus(status: SandboxStatus, cwd: string): string {
   const rows = status.parts.map((part) => [
     part.healthy ? 'ok ' : '!! ',
     part.name,

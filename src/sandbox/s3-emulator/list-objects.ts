@@ -13,7 +13,7 @@ interface Page {
 }
 
 /** One page of `objects` (sorted by key) as S3 forms it. */
-export function pageOfObjects(objects: readonly StoredObject[], options: { prefix: string; delimiter?: string; after: string; maxKeys: number }): Page {
+function pageOfObjects(objects: readonly StoredObject[], options: { prefix: string; delimiter?: string; after: string; maxKeys: number }): Page {
   const { prefix, delimiter, after, maxKeys } = options;
   // A page that ended on a common prefix resumes past every key under it. Only a rolled-up prefix
   // can end on the delimiter, since a listed key has none after the prefix.

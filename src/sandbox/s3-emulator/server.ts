@@ -24,7 +24,7 @@ export interface S3Backend {
 }
 
 /** Names a request by the S3 operation it is, as the AWS SDK names its commands. */
-export function operationOf(method: string, bucket: string, key: string, query: URLSearchParams, headers: IncomingHttpHeaders): string {
+function operationOf(method: string, bucket: string, key: string, query: URLSearchParams, headers: IncomingHttpHeaders): string {
   if (!bucket) return method === 'GET' ? 'ListBuckets' : `${method}Service`;
   if (!key) {
     if (method === 'PUT') return 'CreateBucket';

@@ -6,7 +6,7 @@ import { renderJson } from './json.js';
 import { renderMarkdown } from './markdown.js';
 
 export type ExportFormat = 'md' | 'json' | 'html';
-export const exportFormats: readonly ExportFormat[] = ['md', 'json', 'html'];
+const exportFormats: readonly ExportFormat[] = ['md', 'json', 'html'];
 
 /** The format named on the command line; an OperatorError for anything else. */
 export function parseExportFormat(value: string | undefined): ExportFormat {

@@ -9,12 +9,12 @@ import type { StepContext } from '../provider.js';
 import { ProviderFailure } from '../support/call.js';
 
 /** Fixed credentials of the sandbox emulators; never valid anywhere else. */
-export const EMULATED_CREDENTIALS = { accessKeyId: 'sandbox', secretAccessKey: 'sandbox-secret' } as const;
+const EMULATED_CREDENTIALS = { accessKeyId: 'sandbox', secretAccessKey: 'sandbox-secret' } as const;
 
 const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
 
 /** True when `url` points at this machine (127.0.0.0/8, localhost, ::1). */
-export function isLoopbackUrl(url: string): boolean {
+function isLoopbackUrl(url: string): boolean {
   try {
     const host = new URL(url).hostname;
     return LOOPBACK_HOSTS.has(host) || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);

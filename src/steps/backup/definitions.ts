@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { defineProvider, type ProviderDefinition } from '../definition.js';
 import { databaseRef, duration, num } from '../params.js';
 
-export const backupStatusParams = z.strictObject({
+const backupStatusParams = z.strictObject({
   /** The newest successful backup (full or incremental) must be younger. */
   maxAge: duration().optional(),
   /** At least this many full backups… */

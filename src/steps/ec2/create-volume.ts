@@ -19,10 +19,10 @@ import { pollUntil } from './poll.js';
 type Params = z.output<(typeof createVolumeFromSnapshot)['params']>;
 
 /** The tag that finds this step's volume again after a crash. */
-export const TOKEN_TAG = 'runbook:token';
+const TOKEN_TAG = 'runbook:token';
 
 /** EC2 accepts client tokens of up to 64 ASCII characters; longer keys are hashed to fit. */
-export function clientTokenFor(idempotencyKey: string): string {
+function clientTokenFor(idempotencyKey: string): string {
   return idempotencyKey.length <= 64 && /^[\x20-\x7e]+$/.test(idempotencyKey) ? idempotencyKey : createHash('sha256').update(idempotencyKey).digest('hex');
 }
 

@@ -9,7 +9,7 @@ import { attachmentOf, describeVolume as lookUpVolume } from './describe.js';
 type Params = z.output<(typeof describeVolume)['params']>;
 
 /** The outputs of a described volume, shared with the volume actions. */
-export function volumeOutputs(volume: import('@aws-sdk/client-ec2').Volume) {
+function volumeOutputs(volume: import('@aws-sdk/client-ec2').Volume) {
   const attachment = attachmentOf(volume);
   return {
     state: volume.State ?? 'unknown',

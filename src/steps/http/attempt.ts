@@ -6,10 +6,10 @@
 import { abortFailure, ProviderFailure } from '../support/call.js';
 
 /** Most a check reads of a body: enough for a pattern or a JSON path, bounded in memory. */
-export const MAX_BODY_BYTES = 1024 * 1024;
+const MAX_BODY_BYTES = 1024 * 1024;
 
 /** Statuses that say "try again later" rather than "no". */
-export const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([429, 502, 503, 504]);
+const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([429, 502, 503, 504]);
 
 export interface HttpExchange {
   readonly status: number;

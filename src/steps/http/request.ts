@@ -11,7 +11,7 @@ import { attempt, displayUrl, RetryableStatus, TransientNetworkError, type HttpE
 import type { HttpRequestParams } from './definitions.js';
 
 /** Body kept in the outputs. */
-export const BODY_OUTPUT_CHARS = 4096;
+const BODY_OUTPUT_CHARS = 4096;
 
 /** Retry schedule; tests shorten it through `createHttpRequest`. */
 export interface RetryPolicy {

@@ -12,9 +12,9 @@ const sqlParams = () => z.array(z.union([z.string(), z.number(), z.boolean(), z.
 
 const scalar = () => z.union([z.string(), z.number(), z.boolean()]);
 
-export const connectionParams = z.strictObject({ database: databaseRef() });
+const connectionParams = z.strictObject({ database: databaseRef() });
 
-export const queryParams = z.strictObject({
+const queryParams = z.strictObject({
   database: databaseRef(),
   sql: text(),
   params: sqlParams(),
@@ -36,9 +36,9 @@ export const queryParams = z.strictObject({
     .optional(),
 });
 
-export const migrationPresets = ['schema_migrations', 'flyway_schema_history', 'knex_migrations'] as const;
+const migrationPresets = ['schema_migrations', 'flyway_schema_history', 'knex_migrations'] as const;
 
-export const migrationVersionParams = z
+const migrationVersionParams = z
   .strictObject({
     database: databaseRef(),
     preset: z.enum(migrationPresets).optional(),
@@ -52,25 +52,25 @@ export const migrationVersionParams = z
   })
   .refine((p) => p.table === undefined || p.column !== undefined, { message: '"table" needs "column"', path: ['column'] });
 
-export const invalidIndexesParams = z.strictObject({
+const invalidIndexesParams = z.strictObject({
   database: databaseRef(),
   schemas: z.array(text()).optional(),
 });
 
-export const archiverParams = z.strictObject({ database: databaseRef(), maxAge: duration() });
+const archiverParams = z.strictObject({ database: databaseRef(), maxAge: duration() });
 
-export const replicationLagParams = z.strictObject({
+const replicationLagParams = z.strictObject({
   database: databaseRef(),
   maxLag: duration().optional(),
   maxBytes: num().optional(),
   minReplicas: num().optional(),
 });
 
-export const readOnlyParams = z.strictObject({ database: databaseRef(), expect: bool().default(true) });
+const readOnlyParams = z.strictObject({ database: databaseRef(), expect: bool().default(true) });
 
-export const inRecoveryParams = z.strictObject({ database: databaseRef(), expect: bool().optional() });
+const inRecoveryParams = z.strictObject({ database: databaseRef(), expect: bool().optional() });
 
-export const recoveryPointParams = z.strictObject({
+const recoveryPointParams = z.strictObject({
   database: databaseRef(),
   target: timestamp().optional(),
   sql: text().optional(),
@@ -81,13 +81,13 @@ export const recoveryPointParams = z.strictObject({
   stoppedBefore: timestamp().nullable().optional(),
 });
 
-export const freezeWritesParams = z.strictObject({ database: databaseRef(), terminateWriters: bool().default(false) });
+const freezeWritesParams = z.strictObject({ database: databaseRef(), terminateWriters: bool().default(false) });
 
-export const unfreezeWritesParams = z.strictObject({ database: databaseRef() });
+const unfreezeWritesParams = z.strictObject({ database: databaseRef() });
 
-export const switchWalParams = z.strictObject({ database: databaseRef() });
+const switchWalParams = z.strictObject({ database: databaseRef() });
 
-export const restoreBackupParams = z.strictObject({
+const restoreBackupParams = z.strictObject({
   /** Connection name of the new cluster: its `dataDir` is written, its URL's port is used. */
   into: databaseRef(),
   targetTime: timestamp().optional(),
@@ -95,7 +95,7 @@ export const restoreBackupParams = z.strictObject({
   backup: text().optional(),
 });
 
-export const backupForTargetParams = z.strictObject({
+const backupForTargetParams = z.strictObject({
   /** Connection name of the cluster a restore would write (its runAs runs the backup tool). */
   into: databaseRef(),
   targetTime: timestamp().optional(),
@@ -103,12 +103,12 @@ export const backupForTargetParams = z.strictObject({
   backup: text().optional(),
 });
 
-export const discardRestoreParams = z.strictObject({
+const discardRestoreParams = z.strictObject({
   /** Connection name of the restore's cluster: its server is stopped and its dataDir emptied. */
   into: databaseRef(),
 });
 
-export const enableArchivingParams = z.strictObject({
+const enableArchivingParams = z.strictObject({
   /** The new primary: a local cluster (its dataDir is restarted with pg_ctl). */
   database: databaseRef(),
   /** `${{ session.drill }}`: in a drill nothing is changed (the copy must not archive into the live archive). */
@@ -117,7 +117,7 @@ export const enableArchivingParams = z.strictObject({
   archiveCommand: text().optional(),
 });
 
-export const extractRowsParams = z.strictObject({
+const extractRowsParams = z.strictObject({
   database: databaseRef(),
   sql: text(),
   params: sqlParams(),
@@ -131,7 +131,7 @@ export const extractRowsParams = z.strictObject({
     .optional(),
 });
 
-export const reapplyRowsParams = z.strictObject({
+const reapplyRowsParams = z.strictObject({
   database: databaseRef(),
   /** Path of a JSON artifact written by postgres.extractRows. */
   rows: text(),

@@ -19,7 +19,7 @@ const SETTING_SQL = `SELECT COALESCE(bool_or(s.setconfig @> ARRAY['default_trans
  WHERE d.datname = $1`;
 
 /** The statements freezing (or unfreezing) a database; the name is quoted, never spliced raw. */
-export function freezeStatements(database: string, freeze: boolean): string[] {
+function freezeStatements(database: string, freeze: boolean): string[] {
   // This session may itself have started read-only (the database is already frozen): ALTER DATABASE needs a writable one.
   const writable = 'SET default_transaction_read_only = off';
   return freeze

@@ -7,7 +7,7 @@ export function quoteQualified(name: string): string {
 }
 
 /** Splits "schema.table" / "\"my.schema\".table" into its parts, unquoting quoted parts. */
-export function splitQualified(name: string): string[] {
+function splitQualified(name: string): string[] {
   const parts: string[] = [];
   let current = '';
   let quoted = false;

@@ -7,7 +7,7 @@ import { quoteIdent, quoteQualified } from './identifiers.js';
 import { guarded } from './result.js';
 
 /** The SQL reading the newest version for a preset or a custom table and column. */
-export function migrationVersionSql(params: Pick<MigrationVersionParams, 'preset' | 'table' | 'column'>): string {
+function migrationVersionSql(params: Pick<MigrationVersionParams, 'preset' | 'table' | 'column'>): string {
   switch (params.preset) {
     case 'schema_migrations':
       // Rails stores versions as same-length timestamps (text); golang-migrate as bigint: max() works for both.

@@ -29,7 +29,7 @@ const COLUMN_TYPES_SQL = `SELECT a.attname AS name, format_type(a.atttypid, a.at
 const keyOf = (row: Row, key: readonly string[]) => JSON.stringify(key.map((column) => row[column] ?? null));
 
 /** The statements run for each row to write, with `$n` placeholders (shown in the preview). */
-export function writeStatements(artifact: RowsArtifact): { insert: string; update: string | undefined } {
+function writeStatements(artifact: RowsArtifact): { insert: string; update: string | undefined } {
   const table = quoteQualified(artifact.table);
   const columns = artifact.columns.map(quoteIdent);
   const insert = `INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map((_c, i) => `$${i + 1}`).join(', ')}) ON CONFLICT DO NOTHING`;
@@ -44,7 +44,7 @@ export function writeStatements(artifact: RowsArtifact): { insert: string; updat
 }
 
 /** Compares the artifact's rows with the target table by key (values compared in text form). */
-export async function compareRows(client: pg.Client, artifact: RowsArtifact, lock: boolean): Promise<RowsComparison> {
+async function compareRows(client: pg.Client, artifact: RowsArtifact, lock: boolean): Promise<RowsComparison> {
   const types = new Map<string, string>(
     (await client.query(COLUMN_TYPES_SQL, [quoteQualified(artifact.table)])).rows.map((row) => [row.name, row.type]),
   );

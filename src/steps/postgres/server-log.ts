@@ -115,7 +115,7 @@ export function recoveryFacts(log: string): RecoveryFacts {
 }
 
 /** On the live cluster, what makes a time target reachable (postgres.switchWal does both). */
-export const ARCHIVE_PAST_TARGET =
+const ARCHIVE_PAST_TARGET =
   'PostgreSQL stops a time target only at the first commit after it, so that commit must be in the WAL archive: on the live cluster run the postgres.switchWal action (it commits an empty transaction, closes the segment and waits until it is archived), or choose an earlier target; then empty the data directory and re-run';
 
 /** Advice that fits the reason a restored server gave for stopping. */

@@ -20,7 +20,7 @@ const TIMELINE_HISTORY = /^[0-9A-F]{8}\.history(-[0-9a-f]{40})?(\.[a-z0-9]+)?$/;
 const ARCHIVE_INFO = /^archive\.info(\.copy)?$/;
 
 /** The last path element of an object key or file path. */
-export function baseName(key: string): string {
+function baseName(key: string): string {
   const slash = key.lastIndexOf('/');
   return slash < 0 ? key : key.slice(slash + 1);
 }

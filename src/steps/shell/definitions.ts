@@ -13,7 +13,7 @@ export const pattern = () =>
   });
 
 /** A path into a JSON document: `backup.0.info.size`, `$.a.b[0]`. */
-export const jsonPath = () =>
+const jsonPath = () =>
   text().refine(isValidJsonPath, { message: 'expected a JSON path like "backup.0.label" or "$.items[0].name"' });
 
 /** Expectation on one value of a JSON document; every bound given must hold. */
@@ -31,7 +31,7 @@ const oneOrMany = () =>
   z.union([num(), z.array(num()).min(1)]).transform((value) => (Array.isArray(value) ? value : [value]));
 
 /** Environment variables for the program, merged over runbook's own environment. */
-export const envMap = () =>
+const envMap = () =>
   z.record(
     z.string().regex(/^[^=\0]+$/, 'an environment variable name must not be empty or contain "="'),
     z.union([z.string(), z.number(), z.boolean()]).transform(String),

@@ -74,12 +74,6 @@ export function parseStat(text: string): ProcEntry | undefined {
   };
 }
 
-/** The same process still runs: same pid, same start time, and not a zombie. */
-export function stillRunning(pid: number, startTicks: number): boolean {
-  const now = readEntry(pid);
-  return now !== undefined && now.startTicks === startTicks && !isDead(now);
-}
-
 /** A zombie (or a task being torn down) has ended; only its exit status is left to collect. */
 export function isDead(entry: ProcEntry): boolean {
   return entry.state === 'Z' || entry.state === 'X';

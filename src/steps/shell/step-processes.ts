@@ -15,7 +15,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { commandLine, environmentHas, isDead, listEntries, procAvailable, readEntry, type ProcEntry } from './proc-table.js';
 
 /** The environment variable that marks every process of one step run. */
-export const STEP_MARKER_VARIABLE = 'RUNBOOK_STEP_TOKEN';
+const STEP_MARKER_VARIABLE = 'RUNBOOK_STEP_TOKEN';
 
 /** A process the step left running when it ended. */
 export interface LeftProcess {

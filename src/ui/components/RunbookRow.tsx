@@ -16,12 +16,12 @@ export interface RunbookColumns {
 // Rows are ASCII wherever the data allows (src/ui/ascii.ts).
 
 /** "2 sections, 9 steps". */
-export function countsText(runbook: HomeRunbook): string {
+function countsText(runbook: HomeRunbook): string {
   return `${plural(sectionCount(runbook), 'section')}, ${plural(stepCount(runbook), 'step')}`;
 }
 
 /** "weekly, passed 2026-11-20", without the overdue mark (shown apart, in the danger colour). */
-export function cadenceText(runbook: HomeRunbook): string {
+function cadenceText(runbook: HomeRunbook): string {
   if (!runbook.cadence) return '';
   const evidence = runbook.evidence;
   if (!evidence) return runbook.cadence;

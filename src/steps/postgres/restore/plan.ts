@@ -45,7 +45,7 @@ export interface RestorePlan {
 }
 
 /** Refuses a data directory that holds anything: a restore never overwrites. */
-export function assertEmptyDataDir(dataDir: string): void {
+function assertEmptyDataDir(dataDir: string): void {
   if (existsSync(dataDir) && readdirSync(dataDir).length > 0) {
     throw new ProviderFailure(
       'conflict',

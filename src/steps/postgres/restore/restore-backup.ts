@@ -116,7 +116,7 @@ async function execute(step: Exclude<PlanStep, { kind: 'follow' | 'record' }>, c
 }
 
 /** "; the last commit replayed was at …", when the log says. */
-export function replayedSuffix(facts: RecoveryFacts): string {
+function replayedSuffix(facts: RecoveryFacts): string {
   return facts.lastReplayedCommitAt ? `; the last commit replayed was at ${facts.lastReplayedCommitAt.toISOString()}` : '';
 }
 

@@ -55,7 +55,7 @@ export function flaggedAdvice(choice: BackupChoice, alternative: string | undefi
 const pgbackrestEndsBefore = (set: PgbackrestSet, target: Date) => set.stoppedAt.getTime() < Math.floor(target.getTime() / 1000) * 1000;
 
 /** The repos `pgbackrest restore` would search: `--repo=N` in args limits it to one. */
-export function reposSearched(args: readonly string[], sets: PgbackrestStanzaSets): number[] {
+function reposSearched(args: readonly string[], sets: PgbackrestStanzaSets): number[] {
   const pinned = args.map((arg) => /^--repo=(\d+)$/.exec(arg)?.[1]).find(Boolean);
   const keys = sets.repos.map((repo) => repo.key).sort((a, b) => a - b);
   return pinned ? keys.filter((key) => key === Number(pinned)) : keys;
@@ -188,7 +188,7 @@ export function chooseBaseBackup(backups: readonly BaseBackup[], target: Date | 
 }
 
 /** The user a restore runs the backup tool as (when root). */
-export function toolUser(connection: PostgresConnectionSettings): string | undefined {
+function toolUser(connection: PostgresConnectionSettings): string | undefined {
   return isRoot() ? connection.runAs : undefined;
 }
 
