@@ -157,6 +157,11 @@ export interface EventEnvelope {
   readonly actor: string;
   readonly prevHash: string;
   readonly hash: string;
+  /**
+   * The database role that wrote it, filled in by the shared store's server (a client cannot
+   * set it); absent in the SQLite file. Not part of the hash: the chain is the same on both stores.
+   */
+  readonly dbRole?: string;
 }
 
 /** One event of a session's log, discriminated by `type`. */
@@ -168,6 +173,8 @@ export type NewEvent = { [T in EventType]: { readonly type: T; readonly stepId: 
 /** A stored row as it is, without validation: what verification recomputes. */
 export interface RawEvent extends ChainFields {
   readonly hash: string;
+  /** See EventEnvelope.dbRole. */
+  readonly dbRole?: string;
 }
 
 /** An event read from the log does not have the shape its type requires (a bug or an edited database). */
