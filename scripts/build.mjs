@@ -7,7 +7,13 @@ const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url),
 rmSync(new URL('../dist', import.meta.url), { recursive: true, force: true });
 
 await build({
-  entryPoints: { runbook: 'bin/runbook.ts', 'bare-ink': 'bench/bare-ink.tsx', 'sandbox-daemon': 'src/sandbox/daemon.ts' },
+  entryPoints: {
+    runbook: 'bin/runbook.ts',
+    'bare-ink': 'bench/bare-ink.tsx',
+    'sandbox-daemon': 'src/sandbox/daemon.ts',
+    // The shared store's connection runs on this worker thread (src/state/postgres/sync-sql.ts).
+    'pg-sync-worker': 'src/state/postgres/sync-sql-worker.mjs',
+  },
   outdir: 'dist',
   bundle: true,
   splitting: true,

@@ -250,6 +250,25 @@ export const commands: readonly CommandSpec[] = [
     load: () => import('./commands/render.js'),
   },
   {
+    name: 'store',
+    usage: 'runbook store init|migrate|status [--writer ROLE ...] [--reader ROLE ...] [--json]',
+    summary: 'the shared session store on PostgreSQL (--store URL / RUNBOOK_STORE)',
+    description: [
+      'init creates the schema (versioned migrations, safe when two run at once) and the roles: runbook_writer may',
+      'insert events but never update or delete them (grants, and a trigger that refuses it for everyone), runbook_reader',
+      'may only read; --writer/--reader grant them to login roles. migrate applies what this build adds. status shows the',
+      'version, the roles, what the connecting role may do, and warns when an environment restores onto the same server.',
+      'Run init and migrate as the database owner. Never point the store at a cluster a runbook restores.',
+    ].join('\n'),
+    options: {
+      writer: { type: 'string', multiple: true, value: 'ROLE', help: 'a login role to grant runbook_writer (init; repeatable or comma-separated)' },
+      reader: { type: 'string', multiple: true, value: 'ROLE', help: 'a login role to grant runbook_reader (init)' },
+      json,
+    },
+    positionals: [1, 1],
+    load: () => import('./commands/store.js'),
+  },
+  {
     name: 'sandbox',
     usage: 'runbook sandbox up|down|status',
     summary: 'a local staging environment for practising drills',

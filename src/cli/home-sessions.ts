@@ -3,9 +3,7 @@
  * the session store or the full runbooks loader): the interrupted sessions to list first, and a
  * launcher that starts or resumes one when the operator picks it.
  */
-import { existsSync } from 'node:fs';
 import { defaultLockOptions } from '../state/lock.js';
-import { openEventStore } from '../state/event-store.js';
 import { currentHost } from '../state/operator.js';
 import { listSessions } from '../state/sessions.js';
 import type { DrivenSession } from '../services/session/driven-session.js';
@@ -17,6 +15,7 @@ import type { SessionLauncher } from '../ui/screens/SessionFromHome.js';
 import { SessionResume } from '../ui/screens/SessionResume.js';
 import { SessionStart } from '../ui/screens/SessionStart.js';
 import type { CliIO } from './io.js';
+import { readCommandStore } from './command-store.js';
 import { loadCommandRunbooks } from './runbooks-file.js';
 import { launched, sessionService } from './session-terminal.js';
 import type { ParsedCommand } from './spec.js';
@@ -28,12 +27,12 @@ export interface HomeSessionData {
   readonly evidence: ReadonlyMap<string, DrillEvidence>;
 }
 
-/** Reads the command's database once (nothing when there is no database yet). */
-export function homeSessionData(command: ParsedCommand, runbooks: readonly RunbookSummary[], now: Date): HomeSessionData {
-  if (!existsSync(command.db)) return { sessions: [], evidence: new Map() };
-  const store = openEventStore(command.db);
+/** Reads the command's store once (nothing when there is no database yet). */
+export async function homeSessionData(command: ParsedCommand, io: CliIO, runbooks: readonly RunbookSummary[], now: Date): Promise<HomeSessionData> {
+  const store = await readCommandStore(command, io);
+  if (!store) return { sessions: [], evidence: new Map() };
   try {
-    const sessions = listSessions(store, defaultLockOptions(currentHost(), process.env))
+    const sessions = listSessions(store, defaultLockOptions(currentHost(), io.env))
       .filter((session) => session.status === 'interrupted')
       .map((session) => ({
         id: session.id,
@@ -56,9 +55,9 @@ export function homeSessionData(command: ParsedCommand, runbooks: readonly Runbo
 }
 
 /** Starts and resumes sessions for the home screen; `driven` collects them so the command can release them. */
-export function homeLauncher(command: ParsedCommand, io: CliIO, driven: DrivenSession[]): SessionLauncher & { close(): void } {
+export async function homeLauncher(command: ParsedCommand, io: CliIO, driven: DrivenSession[]): Promise<SessionLauncher & { close(): void }> {
   const runbooks = loadCommandRunbooks(command, io);
-  const service = sessionService(command, io);
+  const service = await sessionService(command, io);
   return {
     SessionStart,
     SessionResume,

@@ -18,6 +18,7 @@ import type { CommandSpec, OptionSpec, ParsedCommand } from './spec.js';
 export const globalOptions: Record<string, OptionSpec> = {
   file: { type: 'string', value: 'FILE', help: 'runbooks file (env RUNBOOK_FILE; default ./runbooks.yaml, else the bundled one)' },
   db: { type: 'string', value: 'FILE', help: 'session database (env RUNBOOK_DB; default $XDG_STATE_HOME/runbook/sessions.db)' },
+  store: { type: 'string', value: 'URL', help: 'the team\'s shared session store, a PostgreSQL URL (env RUNBOOK_STORE); default the --db file' },
   help: { type: 'boolean', short: 'h', help: 'show help' },
   version: { type: 'boolean', help: 'print the version' },
 };
@@ -70,6 +71,7 @@ async function dispatch(args: readonly string[], terminal: CliIO, redacted: CliI
     options: parsed.values as ParsedCommand["options"],
     file: runbooksFilePath(parsed.values.file as string | undefined, io),
     db: databasePath(parsed.values.db as string | undefined, io),
+    ...sharedStore(parsed.values.store as string | undefined, io),
   };
   if (spec.interactive) return (await loadWithoutCiMode(spec, terminal)).run(command, terminal);
   return (await spec.load()).run(command, redacted);
@@ -128,6 +130,15 @@ function runbooksFilePath(flag: string | undefined, io: CliIO): string {
   if (chosen) return resolve(io.cwd, chosen);
   const local = resolve(io.cwd, 'runbooks.yaml');
   return existsSync(local) ? local : bundledRunbooksPath();
+}
+
+function sharedStore(flag: string | undefined, io: CliIO): { store?: string } {
+  const chosen = flag ?? io.env.RUNBOOK_STORE;
+  if (!chosen) return {};
+  if (!/^postgres(ql)?:\/\//.test(chosen)) {
+    throw new OperatorError(`--store (or RUNBOOK_STORE) must be a PostgreSQL URL such as postgresql://runbook@db.internal/sessions?sslmode=verify-full`);
+  }
+  return { store: chosen };
 }
 
 function databasePath(flag: string | undefined, io: CliIO): string {

@@ -5,7 +5,8 @@
  */
 import type { ReactNode } from 'react';
 import type { ExitCode } from '../exit-codes.js';
-import { openEventStore, type EventStore } from '../state/event-store.js';
+import type { EventStore } from '../state/event-store.js';
+import { openCommandStore } from './command-store.js';
 import { SessionService } from '../services/session/session-service.js';
 import { type DrivenSession } from '../services/session/driven-session.js';
 import { runApp, type TerminalStreams } from '../ui/run-app.js';
@@ -15,9 +16,9 @@ import type { CliIO } from './io.js';
 import type { ParsedCommand } from './spec.js';
 import { closeScreen } from './screen-closing.js';
 
-/** The session service on the command's database (created on first use). */
-export function sessionService(command: ParsedCommand, io: CliIO, store: EventStore = openEventStore(command.db)): SessionService {
-  return new SessionService({ store, processEnv: io.env });
+/** The session service on the command's store (the SQLite file is created on first use). */
+export async function sessionService(command: ParsedCommand, io: CliIO, store?: EventStore): Promise<SessionService> {
+  return new SessionService({ store: store ?? (await openCommandStore(command)), processEnv: io.env });
 }
 
 /** The session as the screen takes it: everything it shows comes from the session's fold. */

@@ -19,6 +19,8 @@ export interface ParsedCommand {
   /** Global options, resolved with their environment variables and defaults. */
   readonly file: string;
   readonly db: string;
+  /** The shared PostgreSQL store (`--store URL` or RUNBOOK_STORE), when one is named. */
+  readonly store?: string;
 }
 
 export interface CommandSpec {

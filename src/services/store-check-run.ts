@@ -3,7 +3,7 @@
  * (src/state/check-results.ts), redacted with the environment's secrets.
  */
 import type { CheckResultRecord } from '../state/check-results.js';
-import { openEventStore } from '../state/event-store.js';
+import type { EventStore } from '../state/event-store.js';
 import { Redactor } from '../state/redact.js';
 import { newSessionId } from '../state/session-id.js';
 import { reportedSuccessTime } from './reported-time.js';
@@ -33,14 +33,9 @@ function checkResultRecords(run: CheckRun, runId: string): CheckResultRecord[] {
   });
 }
 
-/** Stores a check run in the database at `dbPath` (created when missing); returns the run's id. */
-export function storeCheckRun(dbPath: string, run: CheckRun, secrets: readonly string[]): string {
+/** Stores a check run as evidence in `store`; returns the run's id. */
+export function storeCheckRun(store: EventStore, run: CheckRun, secrets: readonly string[]): string {
   const runId = `check-${newSessionId(new Date(run.startedAt))}`;
-  const store = openEventStore(dbPath);
-  try {
-    store.checkResults.save(checkResultRecords(run, runId), new Redactor(secrets));
-  } finally {
-    store.close();
-  }
+  store.checkResults.save(checkResultRecords(run, runId), new Redactor(secrets));
   return runId;
 }

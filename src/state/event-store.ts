@@ -56,8 +56,18 @@ export interface AppendOptions {
    * names the current step, and is kept as a snapshot when one is due (see snapshots.ts).
    */
   readonly fold?: (stored: readonly SessionEvent[]) => SessionState;
-  /** Runs first inside the append's transaction; throwing refuses the append (the driver's lock is checked here). */
-  readonly guard?: () => void;
+  /** The appender's lease: checked inside the append's transaction, so a writer that lost it writes nothing. */
+  readonly lease?: { readonly token: string; readonly epoch: number };
+  /** The hash of the event at `expectedLastSeq` as the caller knows it (a store without a local head reads it otherwise). */
+  readonly expectedLastHash?: string | null;
+}
+
+/** The appender no longer holds the session's lease (another process took it over): nothing was written. */
+export class LeaseLostError extends Error {
+  constructor(readonly sessionId: string) {
+    super(`the lease of session ${sessionId} is no longer this process's`);
+    this.name = 'LeaseLostError';
+  }
 }
 
 /** An events row as `.raw()` returns it, in the order of EVENT_COLUMNS. */
@@ -198,7 +208,7 @@ export class SqliteEventStore implements EventStore {
     if (events.length === 0) return [];
     let folded: SessionState | undefined;
     const run = this.db.transaction((): SessionEvent[] => {
-      options.guard?.();
+      if (options.lease && !this.leases.isHeld(sessionId, options.lease.token)) throw new LeaseLostError(sessionId);
       const head = this.selectHead.get(sessionId) as { last_seq: number; last_hash: string } | undefined;
       const lastSeq = head?.last_seq ?? 0;
       if (lastSeq !== options.expectedLastSeq) throw new ConcurrentAppendError(sessionId, options.expectedLastSeq, lastSeq);

@@ -123,13 +123,15 @@ export class SessionLock {
     return held;
   }
 
-  /** Throws SessionTakenOverError unless this process still holds the lock; appends run it inside their transaction. */
-  assertHeld(): void {
-    if (this.lostTo !== null) throw new SessionTakenOverError(this.sessionId, this.lostTo);
-    if (!this.store.leases.isHeld(this.sessionId, this.token)) {
-      this.markLost();
-      throw new SessionTakenOverError(this.sessionId, this.lostTo ?? undefined);
-    }
+  /** What an append presents: the store checks it inside the append's transaction. */
+  get lease(): { readonly token: string; readonly epoch: number } {
+    return { token: this.token, epoch: this.epoch };
+  }
+
+  /** Records that the store refused this lease (an append found it taken) and returns the error naming who holds it now. */
+  lostNow(): SessionTakenOverError {
+    this.markLost();
+    return new SessionTakenOverError(this.sessionId, this.lostTo ?? undefined);
   }
 
   /** The error saying who took the session over, once this process has lost it (else null). */

@@ -78,7 +78,7 @@ export class SnapshotTable {
   /** The state stored under `key` when its checksum matches; undefined otherwise. */
   load(sessionId: string, key: SnapshotKey): SessionState | undefined {
     const row = this.selectState.get(sessionId, key.seq) as { state: string; checksum: string } | undefined;
-    if (!row || row.checksum !== checksum(sessionId, key, row.state)) return undefined;
+    if (!row || row.checksum !== snapshotChecksum(sessionId, key, row.state)) return undefined;
     try {
       return decodeState(row.state);
     } catch {
@@ -92,7 +92,7 @@ export class SnapshotTable {
     const key: SnapshotKey = { seq: state.lastSeq, eventHash: state.lastHash, foldVersion: FOLD_VERSION };
     const text = encodeState(state);
     this.db.transaction(() => {
-      this.insert.run(state.id, key.seq, key.eventHash, key.foldVersion, text, checksum(state.id, key, text));
+      this.insert.run(state.id, key.seq, key.eventHash, key.foldVersion, text, snapshotChecksum(state.id, key, text));
       this.deleteOlder.run(state.id, state.id, KEPT);
     })();
   }
@@ -109,7 +109,7 @@ export class SnapshotTable {
  * events too (verify against an exported head catches that), so it guards against corruption and
  * stale or hand-edited rows, not against a forger.
  */
-function checksum(sessionId: string, key: SnapshotKey, text: string): string {
+export function snapshotChecksum(sessionId: string, key: SnapshotKey, text: string): string {
   return createHash('sha256').update(`${sessionId}\n${key.seq}\n${key.eventHash}\n${key.foldVersion}\n`).update(text).digest('hex');
 }
 

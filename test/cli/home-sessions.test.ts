@@ -7,6 +7,7 @@ import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { homeSessionData } from '../../src/cli/home-sessions.js';
+import { fakeIO } from './support/fake-io.js';
 import type { ParsedCommand } from '../../src/cli/spec.js';
 import { openEventStore } from '../../src/state/event-store.js';
 import { tempDir } from '../state/support.js';
@@ -43,20 +44,22 @@ beforeAll(async () => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
+const io = fakeIO({ cwd: '/' });
+
 describe('home data from the session database', () => {
-  it('lists interrupted sessions, and when each restore test last passed and whether it is overdue', () => {
-    const within = homeSessionData(command, listing, new Date('2026-03-05T00:00:00.000Z'));
+  it('lists interrupted sessions, and when each restore test last passed and whether it is overdue', async () => {
+    const within = await homeSessionData(command, io, listing, new Date('2026-03-05T00:00:00.000Z'));
     expect(within.sessions.map((session) => [session.id, session.runbook, session.env])).toEqual([[interruptedId, 'daily', 'staging']]);
     expect(within.evidence.get('verify-db')).toEqual({ lastPassedAt: expect.stringMatching(/^2026-03-01T12:/), overdue: false });
     // Checklists without a cadence carry no restore-test evidence.
     expect(within.evidence.has('daily')).toBe(false);
 
-    const weekLater = homeSessionData(command, listing, new Date('2026-03-09T00:00:00.000Z'));
+    const weekLater = await homeSessionData(command, io, listing, new Date('2026-03-09T00:00:00.000Z'));
     expect(weekLater.evidence.get('verify-db')?.overdue).toBe(true);
   });
 
-  it('reads nothing when there is no database yet', () => {
-    const fresh = homeSessionData({ ...command, db: join(dir, 'none.db') }, listing, new Date());
+  it('reads nothing when there is no database yet', async () => {
+    const fresh = await homeSessionData({ ...command, db: join(dir, 'none.db') }, io, listing, new Date());
     expect(fresh.sessions).toEqual([]);
     expect(fresh.evidence.size).toBe(0);
   });

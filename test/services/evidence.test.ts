@@ -58,7 +58,7 @@ beforeAll(async () => {
   expect(run.outcomes.map((outcome) => `${outcome.step}:${outcome.status}`)).toEqual([
     'backup-succeeded:passed', 'backup-fresh:passed', 'snapshot-fresh:failed', 'leaky:failed',
   ]);
-  runId = storeCheckRun(dbPath, run, [SECRET]);
+  runId = storeCheckRun(store, run, [SECRET]);
 });
 afterAll(() => {
   store.close();

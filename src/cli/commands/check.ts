@@ -4,6 +4,7 @@ import { formatCheckJson, formatCheckTable } from '../../services/check-report.j
 import { writePrometheusFile } from '../../services/prometheus.js';
 import { runChecks } from '../../services/run-checks.js';
 import { storeCheckRun } from '../../services/store-check-run.js';
+import { commandStoreLabel, openCommandStore } from '../command-store.js';
 import { writeLine, type CliIO } from '../io.js';
 import { loadCommandRunbooks } from '../runbooks-file.js';
 import type { ParsedCommand } from '../spec.js';
@@ -21,9 +22,14 @@ export async function run(command: ParsedCommand, io: CliIO): Promise<number> {
   // Evidence is a by-product: failing to keep it must not hide the checks' own results or exit code.
   try {
     const secrets = resolveEnvironment(result.env, loaded.file.environments[result.env]!, io.env).secrets;
-    storeCheckRun(command.db, result, secrets);
+    const store = await openCommandStore(command);
+    try {
+      storeCheckRun(store, result, secrets);
+    } finally {
+      store.close();
+    }
   } catch (error) {
-    writeLine(io.stderr, `warning: the check results were not stored as evidence in ${command.db}: ${oneLine((error as Error).message)}`);
+    writeLine(io.stderr, `warning: the check results were not stored as evidence in ${commandStoreLabel(command)}: ${oneLine((error as Error).message)}`);
   }
   // After the evidence: a metrics file that cannot be written (exit 2) loses nothing else.
   if (typeof command.options.prom === 'string') writePrometheusFile(command.options.prom, result, loaded.file);

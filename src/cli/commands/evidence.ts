@@ -7,7 +7,7 @@ import { formatEvidenceJson, formatEvidenceTable } from '../../services/evidence
 import { writeTextfile } from '../../services/prometheus.js';
 import { restoreTestPrometheusText } from '../../services/restore-test-metrics.js';
 import { chooseEnvironment } from '../../services/run-checks.js';
-import { openStoreReadOnly } from '../../state/open-store.js';
+import { readCommandStore } from '../command-store.js';
 import type { CliIO } from '../io.js';
 import type { ParsedCommand } from '../spec.js';
 
@@ -20,7 +20,7 @@ export async function run(command: ParsedCommand, io: CliIO): Promise<number> {
   const envOption = command.options.env as string | undefined;
   const env = envOption === undefined ? undefined : chooseEnvironment(loaded.file, envOption);
   // No database yet means nothing was ever recorded: everything with a cadence is overdue.
-  const store = openStoreReadOnly(command.db, (notice) => io.stderr.write(`runbook: ${notice}\n`));
+  const store = await readCommandStore(command, io);
   let text: string;
   try {
     const options = { file: loaded.file, store, now: new Date(), ...(env ? { env } : {}) };

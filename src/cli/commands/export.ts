@@ -1,8 +1,8 @@
 import { writeFileSync, chmodSync } from 'node:fs';
 import { OperatorError } from '../../errors.js';
 import { loadAuditRecord, parseExportFormat, renderExport } from '../../state/export/index.js';
-import { requireStoreReadOnly } from '../../state/open-store.js';
 import { resolveSessionId } from '../../state/sessions.js';
+import { requireReadCommandStore } from '../command-store.js';
 import { writeLine, type CliIO } from '../io.js';
 import type { ParsedCommand } from '../spec.js';
 import { resolve } from 'node:path';
@@ -10,7 +10,7 @@ import { resolve } from 'node:path';
 /** `runbook export <session> [--format md|json|html] [--output FILE]`: the audit record. */
 export async function run(command: ParsedCommand, io: CliIO): Promise<number> {
   const format = parseExportFormat(command.options.format as string | undefined);
-  const store = requireStoreReadOnly(command.db, (notice) => io.stderr.write(`runbook: ${notice}\n`));
+  const store = await requireReadCommandStore(command, io);
   let text: string;
   let sessionId: string;
   try {

@@ -27,7 +27,7 @@ export async function run(command: ParsedCommand, io: CliIO): Promise<number> {
   // The marker file alone tells whether the sandbox was made: no probe of Postgres or the emulators before the first frame.
   const sandbox = sandboxMarker === undefined ? undefined : existsSync(sandboxMarker) ? 'up' : 'down';
   const now = new Date();
-  const loadRecorded = () => recordedSessionData(command, runbooks, now);
+  const loadRecorded = () => recordedSessionData(command, io, runbooks, now);
   // Starting or resuming from home loads the session store and the full loader only
   // when the operator picks; the lines a session prints when it ends come after Ink lets go.
   let closing: readonly string[] = [];
@@ -58,7 +58,7 @@ export async function run(command: ParsedCommand, io: CliIO): Promise<number> {
             }),
           load: async () => {
             const module = await import('../home-sessions.js');
-            const loaded = module.homeLauncher(command, io, driven);
+            const loaded = await module.homeLauncher(command, io, driven);
             launcher = loaded;
             return loaded;
           },
@@ -84,9 +84,9 @@ export async function run(command: ParsedCommand, io: CliIO): Promise<number> {
  */
 const NOTHING_RECORDED_YET: HomeSessionData = { sessions: [], evidence: new Map() };
 
-async function recordedSessionData(command: ParsedCommand, runbooks: readonly RunbookSummary[], now: Date): Promise<HomeSessionData> {
-  if (!existsSync(command.db)) return NOTHING_RECORDED_YET;
-  return (await import('../home-sessions.js')).homeSessionData(command, runbooks, now);
+async function recordedSessionData(command: ParsedCommand, io: CliIO, runbooks: readonly RunbookSummary[], now: Date): Promise<HomeSessionData> {
+  if (!command.store && !existsSync(command.db)) return NOTHING_RECORDED_YET;
+  return (await import('../home-sessions.js')).homeSessionData(command, io, runbooks, now);
 }
 
 /**

@@ -8,18 +8,18 @@ import { OperatorError } from '../../errors.js';
 import type { LoadedRunbooks } from '../../runbooks/load.js';
 import { currentHost } from '../../state/operator.js';
 import { defaultLockOptions } from '../../state/lock.js';
-import { requireStore } from '../../state/open-store.js';
 import { listSessions, resolveSessionId } from '../../state/sessions.js';
 import { SessionResume } from '../../ui/screens/SessionResume.js';
 import type { CliIO } from '../io.js';
 import { loadCommandRunbooks } from '../runbooks-file.js';
 import { launched, runSessionApp, sessionService } from '../session-terminal.js';
 import type { ParsedCommand } from '../spec.js';
+import { requireCommandStore } from '../command-store.js';
 
 /** Reopens a session and drives it on screen; resolves to the exit code. */
 export async function run(command: ParsedCommand, io: CliIO): Promise<number> {
-  const store = requireStore(command.db);
-  const service = sessionService(command, io, store);
+  const store = await requireCommandStore(command);
+  const service = await sessionService(command, io, store);
   try {
     let sessionId = command.positionals[0] === undefined ? undefined : resolveSessionId(store, command.positionals[0]);
     const interrupted = listSessions(store, defaultLockOptions(currentHost(), io.env)).filter((session) => session.status === 'interrupted');

@@ -50,7 +50,7 @@ export async function run(command: ParsedCommand, io: CliIO): Promise<number> {
     inputs = gathered.inputs;
   }
 
-  const service = sessionService(command, io);
+  const service = await sessionService(command, io);
   const stop = new AbortController();
   const onSignal = (signal: NodeJS.Signals) => {
     if (!stop.signal.aborted) writeLine(io.stderr, `runbook: ${signal}: stopping at the next step boundary (a running action finishes first)`);

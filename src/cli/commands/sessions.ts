@@ -1,14 +1,14 @@
 import { defaultLockOptions } from '../../state/lock.js';
-import { openStoreReadOnly } from '../../state/open-store.js';
 import { currentHost } from '../../state/operator.js';
 import { listSessions, type SessionSummary } from '../../state/sessions.js';
+import { readCommandStore } from '../command-store.js';
 import { writeLine, type CliIO } from '../io.js';
 import type { ParsedCommand } from '../spec.js';
 
 /** `runbook sessions [--json] [--all]`: sessions newest first, with their status. */
 export async function run(command: ParsedCommand, io: CliIO): Promise<number> {
   const all = command.options.all === true;
-  const store = openStoreReadOnly(command.db, (notice) => io.stderr.write(`runbook: ${notice}\n`));
+  const store = await readCommandStore(command, io);
   let sessions: SessionSummary[] = [];
   try {
     if (store) sessions = listSessions(store, defaultLockOptions(currentHost(), io.env), { all });

@@ -34,7 +34,7 @@ export async function run(command: ParsedCommand, io: CliIO): Promise<number> {
   checkStart({ runbooks, runbookId, drill, at: at ?? null, inputs, ...(env === undefined ? {} : { env }) });
   for (const warning of warnings) writeLine(io.stderr, warning);
 
-  const service = sessionService(command, io);
+  const service = await sessionService(command, io);
   return runSessionApp(service, io, (onExit, track) =>
     createElement(SessionStart, {
       runbookTitle: runbook.title,

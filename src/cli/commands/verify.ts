@@ -1,9 +1,9 @@
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { FailedError } from '../../errors.js';
-import { requireStoreReadOnly } from '../../state/open-store.js';
 import { resolveSessionId } from '../../state/sessions.js';
 import { verifyExportFile, verifyStoredSession, type VerifyResult } from '../../state/verify.js';
+import { commandStoreLabel, requireReadCommandStore } from '../command-store.js';
 import { writeLine, type CliIO } from '../io.js';
 import type { ParsedCommand } from '../spec.js';
 
@@ -17,13 +17,13 @@ export async function run(command: ParsedCommand, io: CliIO): Promise<number> {
     result = verifyExportFile(path);
     source = path;
   } else {
-    const store = requireStoreReadOnly(command.db, (notice) => io.stderr.write(`runbook: ${notice}\n`));
+    const store = await requireReadCommandStore(command, io);
     try {
       result = verifyStoredSession(store, resolveSessionId(store, target));
     } finally {
       store.close();
     }
-    source = command.db;
+    source = commandStoreLabel(command);
   }
   if (!result.ok) {
     throw new FailedError(`verification FAILED for session ${result.sessionId} (${source}): first bad event is seq ${result.firstBadSeq}: ${result.problem}`);

@@ -5,7 +5,7 @@
  */
 import { OperatorError } from '../../errors.js';
 import { toPlainJson } from '../../state/canonical-json.js';
-import type { EventStore } from '../../state/event-store.js';
+import { LeaseLostError, type EventStore } from '../../state/event-store.js';
 import type { NewEvent, SessionEvent } from '../../state/events.js';
 import type { SessionLock, SessionTakenOverError } from '../../state/lock.js';
 import type { Redactor } from '../../state/redact.js';
@@ -35,16 +35,24 @@ export class SessionLog {
     const { store, lock, redactor } = this.options;
     const clean = events.map((event) => ({ ...event, data: capStrings(redactor.redact(toPlainJson(event.data))) }) as NewEvent);
     let folded = state;
-    const stored = store.append(state.id, clean, {
-      expectedLastSeq: state.lastSeq,
-      actor: this.options.actor,
-      at: this.options.now().toISOString(),
-      guard: () => lock.assertHeld(),
-      fold: (appended) => {
-        for (const event of appended) folded = evolve(folded, event);
-        return folded;
-      },
-    });
+    let stored: SessionEvent[];
+    try {
+      stored = store.append(state.id, clean, {
+        expectedLastSeq: state.lastSeq,
+        expectedLastHash: state.lastHash,
+        actor: this.options.actor,
+        at: this.options.now().toISOString(),
+        lease: lock.lease,
+        fold: (appended) => {
+          for (const event of appended) folded = evolve(folded, event);
+          return folded;
+        },
+      });
+    } catch (error) {
+      // Another process took the session over: say who, and write nothing more.
+      if (error instanceof LeaseLostError) throw lock.lostNow();
+      throw error;
+    }
     return { state: folded, stored };
   }
 

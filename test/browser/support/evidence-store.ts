@@ -44,7 +44,7 @@ export async function evidenceStore(): Promise<EvidenceStore> {
   const slower = await drill(store, runbooks, '2026-03-01T12:00:00.000Z', '2026-03-01T09:55:00.000Z', 4);
 
   const run = await runChecks({ file: runbooks.file, runbookId: 'daily', envName: 'checked', processEnv: { CHECK_TOKEN: 'Tok3n-very-secret-value' }, now: () => new Date('2026-03-07T06:00:00.000Z') });
-  storeCheckRun(dbPath, run, ['Tok3n-very-secret-value']);
+  storeCheckRun(store, run, ['Tok3n-very-secret-value']);
 
   const options = { file: runbooks.file, store, now: new Date(REPORT_TIME) };
   return {

@@ -1,0 +1,12 @@
+/** How a shared store is named in messages: its URL with the password masked and no other options. */
+export function storeLocation(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    const sslmode = parsed.searchParams.get('sslmode');
+    parsed.search = sslmode ? `?sslmode=${sslmode}` : '';
+    return parsed.toString();
+  } catch {
+    return url.replace(/:[^:@/]*@/, ':***@');
+  }
+}
