@@ -70,6 +70,22 @@ export const BackupSettings = z.discriminatedUnion('tool', [
   }),
 ]);
 
+/**
+ * Four-eyes approval of actions on an environment: before an action runs, `required` operators
+ * other than the one driving approve its exact preview (resolved parameters and dry run).
+ * Without `steps` or `providers` every action needs it; with them, only the steps named or the
+ * steps using the providers named.
+ */
+export const Approvals = z.strictObject({
+  required: z.number().int().min(1),
+  /** How long an approval stays valid, e.g. "30m" or "2h" (default "1h"). */
+  expires: z.string().optional(),
+  /** Only these action steps (by id, in any runbook). */
+  steps: z.array(Slug).min(1).optional(),
+  /** Only the action steps using these providers (e.g. ec2.createVolumeFromSnapshot). */
+  providers: z.array(z.string().min(1)).min(1).optional(),
+});
+
 export const Environment = z.strictObject({
   title: z.string().optional(),
   /** Production: starting needs an incident reference, each action needs `confirm` typed, drills are refused. */
@@ -87,6 +103,8 @@ export const Environment = z.strictObject({
    * replace those of the same name. Relative to the runbooks file.
    */
   settingsFile: z.string().min(1).optional(),
+  /** Actions here need another operator's approval of their exact preview. */
+  approvals: Approvals.optional(),
 });
 
 export const InputType = z.enum(['text', 'timestamp', 'number', 'choice']);
@@ -137,6 +155,8 @@ export const Step = z.strictObject({
   when: z.record(z.string(), z.array(Scalar).min(1)).optional(),
   /** Skipping (always with a recorded reason) may be forbidden for critical steps. */
   skippable: z.boolean().default(true),
+  /** Action steps: another operator approves the exact preview before it runs, in every environment. */
+  approval: z.enum(['required']).optional(),
   /** Bound for the call (check, action) or for the whole wait. */
   timeout: z.string().optional(),
   /** Wait steps: how often to poll. */
@@ -210,6 +230,7 @@ export const RunbooksFile = z.strictObject({
 
 export type RunbooksFile = z.infer<typeof RunbooksFile>;
 export type Environment = z.infer<typeof Environment>;
+export type Approvals = z.infer<typeof Approvals>;
 export type Runbook = z.infer<typeof Runbook>;
 export type Section = z.infer<typeof Section>;
 export type Step = z.infer<typeof Step>;

@@ -5,9 +5,11 @@
  */
 import { notApplicableReason } from '../runbooks/applicability.js';
 import type { Environment, Runbook } from '../runbooks/schema.js';
+import { approvalStatus, currentRequest } from './approval-status.js';
 import { canonicalJson } from './canonical-json.js';
 import { newEvent, type EventData, type NewEvent } from './events.js';
 import { drillResult } from './drill-result.js';
+import { shortHash } from './preview-hash.js';
 import type { SessionState, StepState } from './session-state.js';
 import type { RecordedPreview, RecordedReconciliation, RecordedResult } from './step-outcome.js';
 
@@ -31,7 +33,31 @@ export type Command =
     }
   | { readonly type: 'RecordPreview'; readonly stepId: string; readonly params: unknown; readonly preview: RecordedPreview; readonly durationMs: number }
   | { readonly type: 'ConfirmAction'; readonly stepId: string; readonly typed: string }
-  | { readonly type: 'RecordIntent'; readonly stepId: string; readonly provider: string; readonly params: unknown; readonly idempotencyKey: string }
+  /** Asks for approval of the step's current preview (nothing when a live request already asks about it). */
+  | { readonly type: 'RequestApproval'; readonly stepId: string }
+  | {
+      readonly type: 'ApproveAction';
+      readonly stepId: string;
+      /** The preview hash the approver was shown. */
+      readonly hash: string;
+      /** user@host of the approver. */
+      readonly by: string;
+      readonly reason: string | null;
+      /** What the approver typed (a protected environment's name), or null. */
+      readonly typed: string | null;
+      /** ISO time of the decision, from which the approval's expiry counts. */
+      readonly at: string;
+    }
+  | { readonly type: 'RejectAction'; readonly stepId: string; readonly hash: string; readonly by: string; readonly reason: string }
+  | {
+      readonly type: 'RecordIntent';
+      readonly stepId: string;
+      readonly provider: string;
+      readonly params: unknown;
+      readonly idempotencyKey: string;
+      /** ISO time of the intent: approvals are checked as of it (default: the session's last event). */
+      readonly at?: string;
+    }
   | { readonly type: 'RecordActionResult'; readonly stepId: string; readonly result: RecordedResult; readonly durationMs: number }
   | { readonly type: 'RecordReconciliation'; readonly stepId: string; readonly outcome: EventData<'ActionReconciled'>['outcome']; readonly reconciliation: RecordedReconciliation }
   | {
@@ -72,6 +98,14 @@ export type RefusalCode =
   | 'confirmation-required'
   | 'confirmation-mismatch'
   | 'preview-stale'
+  | 'approval-required'
+  | 'approval-expired'
+  | 'approval-rejected'
+  | 'approval-not-needed'
+  | 'no-approval-request'
+  | 'preview-changed'
+  | 'self-approval'
+  | 'already-decided'
   | 'no-intent'
   | 'action-not-run'
   | 'steps-remaining';
@@ -256,6 +290,10 @@ function decideStepCommand(state: SessionState, command: StepCommand): Decision 
       if (canonicalJson(step.preview.params) !== canonicalJson(command.params)) {
         return refuse('preview-stale', `the values of step "${stepId}" changed since its preview; preview it again`);
       }
+      {
+        const blocked = approvalRefusal(state, step, new Date(command.at ?? state.lastEventAt ?? 0));
+        if (blocked) return blocked;
+      }
       return accept(
         newEvent('ActionIntended', stepId, {
           attempt: step.attempt,
@@ -264,6 +302,61 @@ function decideStepCommand(state: SessionState, command: StepCommand): Decision 
           idempotencyKey: command.idempotencyKey,
         }),
       );
+
+    case 'RequestApproval': {
+      if (step.kind !== 'action') return wrongKind(step, 'approved');
+      if (finished) return refuse('step-finished', `step "${stepId}" is ${step.status}`);
+      const rule = step.approvalRule;
+      if (rule === null) return refuse('approval-not-needed', `step "${stepId}" runs without approval on ${state.env}`);
+      if (!step.preview || step.previewHash === null) return refuse('preview-required', `preview step "${stepId}" before asking for its approval`);
+      const request = currentRequest(step);
+      // A request already asks about exactly this preview and is not refused: its approvals still hold.
+      if (request && !request.decisions.some((decision) => decision.kind === 'rejected' && decision.void === null)) return accept();
+      return accept(
+        newEvent('ApprovalRequested', stepId, {
+          attempt: step.attempt,
+          hash: step.previewHash,
+          required: rule.required,
+          expiresInMs: rule.expiresInMs,
+          because: rule.because,
+        }),
+      );
+    }
+
+    case 'ApproveAction':
+    case 'RejectAction': {
+      const approving = command.type === 'ApproveAction';
+      const request = currentRequest(step);
+      if (step.kind !== 'action' || finished || !request) {
+        return refuse('no-approval-request', `step "${stepId}" of session ${state.id} has no request waiting for a decision; list them with "runbook approvals"`);
+      }
+      if (command.hash !== request.hash) {
+        return refuse(
+          'preview-changed',
+          `the preview of step "${stepId}" changed since it was shown to you (it is now ${shortHash(request.hash)}, you saw ${shortHash(command.hash)}); run "runbook ${approving ? 'approve' : 'reject'} ${state.id} ${stepId}" again to see it`,
+        );
+      }
+      if (command.by === request.requester) {
+        return refuse('self-approval', `${command.by} asked for this approval, so cannot ${approving ? 'approve' : 'reject'} it: another operator must decide`);
+      }
+      const rejection = request.decisions.find((decision) => decision.kind === 'rejected' && decision.void === null);
+      if (rejection) {
+        return refuse('already-decided', `${rejection.by} rejected step "${stepId}" at ${rejection.at}: ${rejection.reason}; the driver must preview it again to ask anew`);
+      }
+      if (!approving) {
+        const reason = command.reason.trim();
+        if (!reason) return refuse('reason-required', `say why step "${stepId}" is rejected (--reason TEXT)`);
+        return accept(newEvent('ActionRejected', stepId, { hash: request.hash, reason }));
+      }
+      if (state.protected) {
+        const name = protectedName(state);
+        if (command.typed?.trim() !== name) return refuse('confirmation-mismatch', `type "${name}" exactly to approve an action on protected ${state.env}`);
+      }
+      const expiresAt = new Date(Date.parse(command.at) + request.expiresInMs).toISOString();
+      return accept(
+        newEvent('ActionApproved', stepId, { hash: request.hash, reason: command.reason?.trim() || null, typed: command.typed ?? null, expiresAt }),
+      );
+    }
 
     case 'RecordActionResult': {
       if (step.status !== 'in-flight' || !step.intent) return refuse('no-intent', `step "${stepId}" has no recorded intent to attach a result to`);
@@ -361,6 +454,37 @@ function decideCompleteSession(state: SessionState, command: Extract<Command, { 
     };
   }
   return accept(newEvent('SessionCompleted', null, { drill }));
+}
+
+/** The name typed on a protected environment to confirm (its `confirm`, else its name). */
+export function protectedName(state: Pick<SessionState, 'environment' | 'env'>): string {
+  return String(state.environment.confirm ?? state.env);
+}
+
+/** Why the step may not be intended yet for its approval, or null when it may. */
+function approvalRefusal(state: SessionState, step: StepState, now: Date): Decision | null {
+  const status = approvalStatus(step, now);
+  const approve = `runbook approve ${state.id} ${step.id}`;
+  switch (status.kind) {
+    case 'not-required':
+    case 'approved':
+      return null;
+    case 'not-requested':
+      return refuse('approval-required', `step "${step.id}" needs approval of its preview (${status.rule.because}); preview it again to ask for it`);
+    case 'rejected':
+      return refuse(
+        'approval-rejected',
+        `${status.rejection.by} rejected step "${step.id}": ${status.rejection.reason}; it cannot run on this preview (preview it again to ask anew, or skip it)`,
+      );
+    case 'pending': {
+      const have = `${status.approvals.length} of ${status.request.required}`;
+      if (status.expired.length > 0) {
+        const expired = status.expired.map((decision) => `${decision.by}'s at ${decision.expiresAt}`).join(', ');
+        return refuse('approval-expired', `the approval of step "${step.id}" expired (${expired}); ${have} approvals count now: ask another operator to run "${approve}" again`);
+      }
+      return refuse('approval-required', `step "${step.id}" waits for approval (${have}; ${status.rule.because}): another operator runs "${approve}"`);
+    }
+  }
 }
 
 function findDefinition(state: SessionState, stepId: string) {

@@ -74,6 +74,34 @@ const eventDataSchemas = {
     /** Exactly what the operator typed. */
     typed: z.string(),
   }),
+  /**
+   * The action's preview needs another operator's approval before it may run. The envelope's
+   * actor (and on a shared store its dbRole) is the requester, who may not approve it.
+   */
+  ApprovalRequested: z.object({
+    attempt: z.number().int(),
+    /** previewHash of the preview it asks about (src/state/preview-hash.ts). */
+    hash: z.string(),
+    required: z.number().int(),
+    /** How long each approval stays valid. */
+    expiresInMs: z.number(),
+    /** The setting that asks for it, in words. */
+    because: z.string(),
+  }),
+  /** Another operator approved the preview with this hash (appended by the approver's process, without the driver's lease). */
+  ActionApproved: z.object({
+    hash: z.string(),
+    reason: z.string().nullable(),
+    /** What the approver typed to confirm (a protected environment's name), or null. */
+    typed: z.string().nullable(),
+    /** When the approval stops counting. */
+    expiresAt: z.string(),
+  }),
+  /** Another operator refused the preview with this hash: the action may not run on it. */
+  ActionRejected: z.object({
+    hash: z.string(),
+    reason: z.string(),
+  }),
   ActionIntended: z.object({
     attempt: z.number().int(),
     provider: z.string(),

@@ -3,8 +3,10 @@
  * Resume is that fold, continued from a snapshot of it when one still matches the log
  * (resume.ts); a snapshot is only a cache of the fold, never a second source of truth.
  */
+import { approvalRule, type ApprovalRule } from '../runbooks/approval-rule.js';
 import type { Runbook, Step } from '../runbooks/schema.js';
 import type { EventData, SessionEvent } from './events.js';
+import { previewHash } from './preview-hash.js';
 import type { RecordedFailure } from './step-outcome.js';
 
 export type StepStatus =
@@ -30,6 +32,38 @@ export interface CheckOutcome {
   readonly at: string;
 }
 
+/** One operator's decision on an approval request. */
+export interface ApprovalDecision {
+  readonly kind: 'approved' | 'rejected';
+  readonly seq: number;
+  readonly at: string;
+  /** user@host of the operator who decided. */
+  readonly by: string;
+  /** The database role that wrote it (a shared store), else null. */
+  readonly role: string | null;
+  readonly reason: string | null;
+  /** Approvals only: when it stops counting. */
+  readonly expiresAt: string | null;
+  /** Null when it counts; else why not (the requester's own, or a second one by the same operator). */
+  readonly void: string | null;
+}
+
+/** The approval request for an action's preview, with the decisions on it so far. */
+export interface ApprovalRequest {
+  readonly seq: number;
+  readonly hash: string;
+  readonly attempt: number;
+  readonly requestedAt: string;
+  readonly requester: string;
+  readonly requesterRole: string | null;
+  readonly required: number;
+  readonly expiresInMs: number;
+  readonly because: string;
+  readonly decisions: readonly ApprovalDecision[];
+  /** When an action intent was recorded under it: an approval lets one run, not every later one. */
+  readonly usedAt: string | null;
+}
+
 export interface StepState {
   readonly id: string;
   readonly sectionId: string;
@@ -45,6 +79,12 @@ export interface StepState {
   /** The action attempt in progress (1 first; +1 after a failure the operator re-runs). */
   readonly attempt: number;
   readonly preview: (EventData<'ActionPreviewed'> & { readonly at: string }) | null;
+  /** previewHash of `preview`, what an approval is bound to. */
+  readonly previewHash: string | null;
+  /** Whether this action needs approval, as the pinned environment and runbook say (null: it does not). */
+  readonly approvalRule: ApprovalRule | null;
+  /** The newest approval request of the step, or null. */
+  readonly approval: ApprovalRequest | null;
   readonly confirmation: { readonly typed: string; readonly at: string } | null;
   readonly intent: (EventData<'ActionIntended'> & { readonly at: string }) | null;
   readonly reconciliation: EventData<'ActionReconciled'> | null;
@@ -281,6 +321,7 @@ function apply(draft: Draft, event: SessionEvent): void {
       const step = draftStep(draft, event.stepId);
       if (!step) return;
       step.preview = { ...event.data, at: event.at };
+      step.previewHash = previewHash(step.id, event.data);
       step.confirmation = null;
       step.requiredConfirmation = confirmationFor(state, event.data.confirmValue);
       return;
@@ -290,9 +331,49 @@ function apply(draft: Draft, event: SessionEvent): void {
       if (step) step.confirmation = { typed: event.data.typed, at: event.at };
       return;
     }
+    case 'ApprovalRequested': {
+      const step = draftStep(draft, event.stepId);
+      if (!step) return;
+      const { attempt, hash, required, expiresInMs, because } = event.data;
+      step.approval = {
+        seq: event.seq,
+        hash,
+        attempt,
+        requestedAt: event.at,
+        requester: event.actor,
+        requesterRole: event.dbRole ?? null,
+        required,
+        expiresInMs,
+        because,
+        decisions: [],
+        usedAt: null,
+      };
+      return;
+    }
+    case 'ActionApproved':
+    case 'ActionRejected': {
+      const step = draftStep(draft, event.stepId);
+      const request = step?.approval;
+      // A decision on another preview than the one asked about changes nothing (the export still lists it).
+      if (!step || !request || request.hash !== event.data.hash || request.usedAt !== null) return;
+      const approved = event.type === 'ActionApproved';
+      const decision: ApprovalDecision = {
+        kind: approved ? 'approved' : 'rejected',
+        seq: event.seq,
+        at: event.at,
+        by: event.actor,
+        role: event.dbRole ?? null,
+        reason: event.data.reason,
+        expiresAt: approved ? event.data.expiresAt : null,
+        void: voidReason(request, event.actor, event.dbRole ?? null, approved ? 'approved' : 'rejected'),
+      };
+      step.approval = { ...request, decisions: [...request.decisions, decision] };
+      return;
+    }
     case 'ActionIntended': {
       const step = draftStep(draft, event.stepId);
       if (!step) return;
+      if (step.approval && step.approval.usedAt === null) step.approval = { ...step.approval, usedAt: event.at };
       step.status = 'in-flight';
       step.intent = { ...event.data, at: event.at };
       step.reconciliation = null;
@@ -320,6 +401,7 @@ function apply(draft: Draft, event: SessionEvent): void {
       step.outputs = event.data.outputs;
       step.attempt = step.attempt + 1;
       step.preview = null;
+      step.previewHash = null;
       step.confirmation = null;
       step.requiredConfirmation = null;
       return;
@@ -397,7 +479,7 @@ function started(draft: Draft, data: EventData<'SessionStarted'>, at: string): v
   for (const section of runbook.sections) {
     if (section.id === data.startSection) reached = true;
     for (const step of section.steps) {
-      steps[step.id] = emptyStep(step, section.id);
+      steps[step.id] = emptyStep(step, section.id, approvalRule(step, data.environment, data.env));
       if (reached) order.push(step.id);
     }
   }
@@ -425,7 +507,7 @@ function started(draft: Draft, data: EventData<'SessionStarted'>, at: string): v
   state.currentStepId = order[0] ?? null;
 }
 
-function emptyStep(step: Step, sectionId: string): StepState {
+function emptyStep(step: Step, sectionId: string, rule: ApprovalRule | null): StepState {
   return {
     id: step.id,
     sectionId,
@@ -439,6 +521,9 @@ function emptyStep(step: Step, sectionId: string): StepState {
     checkRuns: 0,
     attempt: 1,
     preview: null,
+    previewHash: null,
+    approvalRule: rule,
+    approval: null,
     confirmation: null,
     intent: null,
     reconciliation: null,
@@ -473,6 +558,22 @@ function advance(state: Mutable<SessionState>, finished: string | null): void {
     if (unfinished(state.order[position]!)) next = state.order[position]!;
   }
   state.currentStepId = next ?? state.order.find(unfinished) ?? null;
+}
+
+/**
+ * Why a decision does not count, or null when it does. Operators are compared by user@host and,
+ * on a shared store, by the database role the server stamped on each event, which the client
+ * cannot choose: a requester who sets RUNBOOK_OPERATOR to another name is still the same role.
+ */
+function voidReason(request: ApprovalRequest, by: string, role: string | null, kind: ApprovalDecision['kind']): string | null {
+  if (by === request.requester) return `${by} asked for this approval`;
+  if (role !== null && request.requesterRole !== null && role === request.requesterRole) {
+    return `written by database role "${role}", which also asked for this approval`;
+  }
+  const earlier = request.decisions.find((decision) => decision.void === null && decision.kind === kind && (decision.by === by || (role !== null && decision.role === role)));
+  // A second approval by the same operator renews it (the newest expiry counts); a second rejection adds nothing.
+  if (earlier && kind === 'rejected') return `${by} rejected it already`;
+  return null;
 }
 
 function confirmationFor(state: SessionState, confirmValue: string | null): string | null {

@@ -6,7 +6,7 @@ import { enterMeans, type EnterContext } from '../../src/ui/session/enter-means.
 function step(kind: StepState['kind'], status: StepState['status'], extra: Partial<StepState> = {}): StepState {
   return {
     id: 's', sectionId: 'x', kind, title: 's', status, openedAt: null, completedAt: null, opened: 1, check: null, checkRuns: 0, attempt: 1,
-    preview: null, confirmation: null, intent: null, reconciliation: null, error: null, actionDetail: null, failure: null, requiredConfirmation: null,
+    preview: null, previewHash: null, approvalRule: null, approval: null, confirmation: null, intent: null, reconciliation: null, error: null, actionDetail: null, failure: null, requiredConfirmation: null,
     outputs: {}, input: null, skipReason: null, overrideReason: null, note: null, answeredFrom: null, drill: null, durationMs: null, ...extra,
   };
 }
