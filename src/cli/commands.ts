@@ -250,6 +250,15 @@ export const commands: readonly CommandSpec[] = [
     load: () => import('./commands/render.js'),
   },
   {
+    name: 'follow',
+    usage: 'runbook follow <session>',
+    summary: 'a read-only live view of a session driven elsewhere (never takes it over)',
+    options: {},
+    positionals: [1, 1],
+    interactive: { headless: 'runbook export <session>' },
+    load: () => import('./commands/follow.js'),
+  },
+  {
     name: 'store',
     usage: 'runbook store init|migrate|status [--writer ROLE ...] [--reader ROLE ...] [--json]',
     summary: 'the shared session store on PostgreSQL (--store URL / RUNBOOK_STORE)',

@@ -134,7 +134,7 @@ export class SessionService {
     };
     const decision = decide(foldEvents(id, []), { type: 'StartSession', started, environment });
     if (!decision.ok) throw new CommandRefusedError(decision.refusal);
-    const lock = acquireLock(this.store, id, this.lockOptions);
+    const lock = acquireLock(this.store, id, { ...this.lockOptions, operator: this.operator });
     try {
       const session = this.drive(foldEvents(id, []), lock, secrets, resolved, []);
       session.appendEvents(decision.events);
@@ -156,7 +156,7 @@ export class SessionService {
     if (state.status !== 'open') {
       throw new OperatorError(`session ${id} is ${state.status}; nothing to resume (export it with "runbook export ${id}")`);
     }
-    const lock = acquireLock(this.store, id, this.lockOptions);
+    const lock = acquireLock(this.store, id, { ...this.lockOptions, operator: this.operator });
     try {
       const environment = (options.runbooks?.file.environments[state.env] ?? state.environment) as Environment;
       const resolved = resolveEnvironment(state.env, environment, this.options.processEnv);

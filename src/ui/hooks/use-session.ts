@@ -50,6 +50,8 @@ export interface SessionView {
   readonly closed: boolean;
   /** Set when another process took the session over: who has it now. Nothing here writes any more. */
   readonly takenOver: string | null;
+  /** Nothing on this screen writes (`runbook follow`): no line says which key to press. */
+  readonly readOnly?: boolean;
 }
 
 export interface SessionCommands {

@@ -61,7 +61,7 @@ export function stepPanelLines(props: StepLinesProps): Line[] {
     lines.push({ key: `note-${note.seq}`, node: <Text color={theme.muted} wrap="truncate-end">note ({note.actor}): {formatValue(note.text)}</Text> }),
   );
   // Once another process drives the session no key here records anything: say none.
-  return props.view.takenOver ? lines.filter((line) => !KEY_HINT_LINES.has(line.key)) : lines;
+  return props.view.takenOver || props.view.readOnly ? lines.filter((line) => !KEY_HINT_LINES.has(line.key)) : lines;
 }
 
 /** Lines that say which key to press next. */

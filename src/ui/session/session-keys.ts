@@ -21,7 +21,9 @@ export type SessionKeyMode =
   | 'inspect'
   | 'leave-confirm'
   /** Another process took the session over: nothing here may write to it any more. */
-  | 'taken-over';
+  | 'taken-over'
+  /** `runbook follow`: a session driven elsewhere, shown live; nothing here writes. */
+  | 'following';
 
 /** What the footer's words depend on. */
 export interface KeyContext {
@@ -71,6 +73,7 @@ const map: Readonly<Record<SessionKeyMode, readonly KeyEntry[]>> = {
   inspect: [{ intent: 'cancel', hint: 'close' }, { intent: 'inspect', hint: null }, quit],
   'leave-confirm': [{ intent: 'yes', hint: 'leave' }],
   'taken-over': [...browse, { intent: 'inspect', hint: 'details' }, help, leave, quit],
+  following: [...browse, { intent: 'inspect', hint: 'details' }, help, { intent: 'back', hint: 'stop following' }, quit],
 };
 
 /** The intents heard in `mode`. */
@@ -83,6 +86,7 @@ export function footerHints(mode: SessionKeyMode, context: KeyContext): KeyHint[
   const hints: KeyHint[] = [];
   if (mode === 'action-running') hints.push(['', `action running ${context.actionElapsed ?? ''}; keys wait for it`]);
   if (mode === 'taken-over') hints.push(['', 'read-only: another process drives this session']);
+  if (mode === 'following') hints.push(['', 'following live, read-only']);
   for (const entry of map[mode]) {
     if (entry.hint === null) continue;
     const words = typeof entry.hint === 'function' ? entry.hint(context) : entry.hint;
