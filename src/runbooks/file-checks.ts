@@ -2,6 +2,7 @@
  * Lint of the file-wide parts: unique ids, environments (confirmation names, secrets only as
  * `${ENV_VAR}` references), alert links and the assets' restore tests.
  */
+import { checkApprovals } from './approval-checks.js';
 import { quote } from './echo.js';
 import { asList, asRecord, asString } from './loose.js';
 import { reportDuplicates } from './step-checks.js';
@@ -18,6 +19,7 @@ export function checkFile(context: LintContext, runbooks: readonly RunbookInfo[]
   reportDuplicates(context, idsOf(root.alerts, 'alerts'), 'alert');
   reportDuplicates(context, idsOf(root.assets, 'assets'), 'asset');
   checkEnvironments(context, asRecord(root.environments) ?? {});
+  checkApprovals(context, runbooks);
   checkAlertLinks(context, root.alerts, runbooks);
   checkRestoreTests(context, root.assets, runbooks);
 }

@@ -77,7 +77,7 @@ export const BackupSettings = z.discriminatedUnion('tool', [
  * steps using the providers named.
  */
 export const Approvals = z.strictObject({
-  required: z.number().int().min(1),
+  required: z.number().int('how many other operators must approve: a whole number of at least 1').min(1, 'how many other operators must approve: a whole number of at least 1'),
   /** How long an approval stays valid, e.g. "30m" or "2h" (default "1h"). */
   expires: z.string().optional(),
   /** Only these action steps (by id, in any runbook). */
