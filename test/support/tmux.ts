@@ -28,6 +28,11 @@ export interface TerminalOptions {
   readonly cwd?: string;
   readonly columns?: number;
   readonly rows?: number;
+  /**
+   * Run the program as if on another machine: in a UTS namespace of its own (unshare, as root)
+   * whose hostname is this, so locks and actors name that host.
+   */
+  readonly host?: string;
 }
 
 export interface Terminal {
@@ -101,6 +106,7 @@ export async function openTerminal(options: TerminalOptions = {}): Promise<Termi
     '-c',
     '"$@"; printf %s "$?" > "$0"',
     exitFile,
+    ...(options.host ? ['unshare', '--uts', '--', 'sh', '-c', 'hostname "$0" && exec "$@"', options.host] : []),
     process.execPath,
     builtBinary,
     ...(options.args ?? []),
