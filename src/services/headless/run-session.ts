@@ -3,12 +3,16 @@
  * session, rules and step runner as the guided screen. Checks and waits run as there; actions are
  * previewed (the dry run recorded) and run only when the caller said yes, with the typed
  * confirmation a protected environment needs; manual and input steps take their answers from a
- * file. Whatever it cannot do by itself stops the run at that step, leaving the session
- * interrupted and resumable, here or on screen, with a message saying what to add.
+ * file. An action that needs another operator's approval waits for it, up to the caller's
+ * bound, saying the command that approves it. Whatever it cannot do by itself stops the run at
+ * that step, leaving the session interrupted and resumable, here or on screen, with a message
+ * saying what to add.
  */
 import { CancelledError } from '../../errors.js';
 import { ExitCode } from '../../exit-codes.js';
 import type { Step } from '../../runbooks/schema.js';
+import type { ApprovalStatus } from '../../state/approval-status.js';
+import { formatDuration } from '../../state/export/audit-record.js';
 import { stepDefinition, type SessionState, type StepState } from '../../state/session-state.js';
 import type { Choice } from '../../steps/provider.js';
 import { parseInputValue } from '../input-values.js';
@@ -32,7 +36,7 @@ export interface HeadlessStepOutcome {
 /** Why a run stopped before the end, and how to go on. */
 export interface HeadlessStop {
   readonly stepId: string | null;
-  readonly reason: 'missing-answer' | 'needs-yes' | 'needs-confirmation' | 'failed' | 'signal' | 'missing-input' | 'taken-over';
+  readonly reason: 'missing-answer' | 'needs-yes' | 'needs-confirmation' | 'needs-approval' | 'rejected' | 'failed' | 'signal' | 'missing-input' | 'taken-over';
   readonly message: string;
 }
 
@@ -51,6 +55,8 @@ export interface HeadlessReporter {
   stepStarted?(step: StepState): void;
   progress?(step: StepState, message: string): void;
   stepFinished?(outcome: HeadlessStepOutcome): void;
+  /** The action waits (up to `timeoutMs`) for another operator to run `command`. */
+  waitingForApproval?(step: StepState, command: string, timeoutMs: number): void;
 }
 
 export interface HeadlessOptions {
@@ -60,6 +66,8 @@ export interface HeadlessOptions {
   readonly yes: boolean;
   /** `--confirm NAME`: the typed confirmation a protected environment asks for. */
   readonly confirm?: string;
+  /** `--approval-timeout`: how long an action waits for its approval (default: not at all, the run stops there). */
+  readonly approvalTimeoutMs?: number;
   /** Aborted by SIGINT/SIGTERM: the run stops at the next step boundary (a running action finishes first). */
   readonly stop: AbortSignal;
   readonly processEnv: NodeJS.ProcessEnv;
@@ -207,6 +215,8 @@ async function actionStep(options: HeadlessOptions, step: StepState, definition:
     }
     const typed = typedConfirmation(options, step, definition, confirmation);
     if (!typed.ok) return { kind: 'stopped', stop: { stepId: step.id, reason: 'needs-confirmation', message: typed.error } };
+    const approval = await approvalGate(options, step);
+    if (approval) return approval;
     session.confirmAction(step.id, typed.value);
     await session.runAction(step.id, { onProgress: (progress) => reporter?.progress?.(step, progress.message) });
     const ran = session.state.steps[step.id]!;
@@ -217,6 +227,35 @@ async function actionStep(options: HeadlessOptions, step: StepState, definition:
   }
   session.completeStep(step.id);
   return { kind: 'done', result: session.state.steps[step.id]!.actionDetail ?? session.state.steps[step.id]!.reconciliation?.detail ?? 'done' };
+}
+
+/**
+ * Waits for the action's approval when it needs one: null once approved; otherwise how the step
+ * ends (rejected: failed; no decision within the bound: stopped, resumable once decided).
+ */
+async function approvalGate(options: HeadlessOptions, step: StepState): Promise<StepRun | null> {
+  const { session } = options;
+  const status = session.approval(step.id);
+  if (status.kind === 'not-required' || status.kind === 'approved') return null;
+  const command = session.approveCommand(step.id);
+  const timeoutMs = options.approvalTimeoutMs ?? 0;
+  let outcome = status.kind === 'rejected' ? ('rejected' as const) : undefined;
+  let decided: ApprovalStatus = status;
+  if (!outcome) {
+    options.reporter?.waitingForApproval?.(step, command, timeoutMs);
+    const waited = await session.awaitApproval(step.id, { timeoutMs, signal: options.stop });
+    if (waited.outcome === 'approved') return null;
+    if (waited.outcome === 'cancelled') throw new CancelledError(`stopped while action "${step.id}" waited for approval`);
+    outcome = waited.outcome === 'rejected' ? 'rejected' : undefined;
+    decided = waited.status;
+  }
+  if (outcome === 'rejected' && decided.kind === 'rejected') {
+    const { by, reason } = decided.rejection;
+    return { kind: 'failed', stop: { stepId: step.id, reason: 'rejected', message: `${by} rejected action "${step.id}": ${reason}; it did not run (preview it again to ask anew, or skip it)` } };
+  }
+  const waited = timeoutMs > 0 ? `no decision on action "${step.id}" within ${formatDuration(timeoutMs)}` : `action "${step.id}" needs approval`;
+  const wait = timeoutMs > 0 ? '' : '; wait for it with --approval-timeout DURATION (e.g. 30m)';
+  return { kind: 'stopped', stop: { stepId: step.id, reason: 'needs-approval', message: `${waited} (${step.approvalRule?.because}): another operator runs "${command}"${wait}, then go on with --resume` } };
 }
 
 /**

@@ -8,14 +8,17 @@ import { CancelledError, OperatorError } from '../../errors.js';
 import type { ResolvedEnvironment } from '../../runbooks/environment.js';
 import type { Step } from '../../runbooks/schema.js';
 import { resolveTemplates } from '../../runbooks/templates.js';
+import { approvalStatus, type ApprovalStatus } from '../../state/approval-status.js';
 import { decide, type Command, type Refusal } from '../../state/decide.js';
+import { ConcurrentAppendError, type EventStore } from '../../state/event-store.js';
 import type { EventData, NewEvent, SessionEvent } from '../../state/events.js';
 import { idempotencyKey } from '../../state/idempotency.js';
 import type { SessionTakenOverError } from '../../state/lock.js';
 import { REDACTED } from '../../state/redact.js';
-import { inFlightSteps, stepDefinition, type SessionState, type StepState } from '../../state/session-state.js';
+import { foldEvents, foldFrom, inFlightSteps, stepDefinition, type SessionState, type StepState } from '../../state/session-state.js';
 import type { ProviderDefinition } from '../../steps/definition.js';
 import type { ActionPreview, Choice } from '../../steps/provider.js';
+import { approveCommand } from '../approvals/approve-command.js';
 import { buildTemplateScope } from '../template-scope.js';
 import { StepRunner, type CallOptions, type ProviderLoader, type StepCall } from '../step-runner.js';
 import type { SessionLog } from './session-log.js';
@@ -39,10 +42,24 @@ export interface ReconcileOutcome {
   readonly detail: string;
 }
 
+/** How waiting for an action's approval ended. */
+export interface ApprovalWait {
+  readonly outcome: 'approved' | 'rejected' | 'timeout' | 'cancelled' | 'not-requested';
+  readonly status: ApprovalStatus;
+}
+
+/** How often a driver waiting for a decision reads its store for one. */
+export const APPROVAL_POLL_MS = 500;
+
+/** Event types other processes append to a session without driving it (they do not take its lease). */
+const DECISIONS: ReadonlySet<string> = new Set(['ActionApproved', 'ActionRejected']);
+
 /** What a driven session needs from the service that opened it. */
 export interface DrivenSessionParts {
   readonly state: SessionState;
   readonly log: SessionLog;
+  /** The store the log writes to, read for what approvers append (see `refresh`). */
+  readonly store: EventStore;
   readonly environment: ResolvedEnvironment;
   readonly secrets: SessionSecrets;
   readonly runbookChanges: readonly string[];
@@ -60,6 +77,8 @@ export class DrivenSession {
   readonly runbookChanges: readonly string[];
   private current: SessionState;
   private readonly log: SessionLog;
+  private readonly store: EventStore;
+  private readonly now: () => Date;
   private readonly secrets: SessionSecrets;
   private readonly runner: StepRunner;
   private readonly listeners = new Set<(state: SessionState, events: readonly SessionEvent[]) => void>();
@@ -67,6 +86,8 @@ export class DrivenSession {
   constructor(parts: DrivenSessionParts) {
     this.current = parts.state;
     this.log = parts.log;
+    this.store = parts.store;
+    this.now = parts.now;
     this.environment = parts.environment;
     this.secrets = parts.secrets;
     this.runbookChanges = parts.runbookChanges;
@@ -168,8 +189,56 @@ export class DrivenSession {
     const call = this.call(stepId, options);
     const prepared = this.runner.prepare(call.step, call.scope);
     const { durationMs, ...preview } = await this.runner.preview(call, prepared);
-    const state = this.apply({ type: 'RecordPreview', stepId, params: prepared.recorded, preview, durationMs });
+    let state = this.apply({ type: 'RecordPreview', stepId, params: prepared.recorded, preview, durationMs });
+    // The request is bound to the preview as recorded (redacted), so it follows its own append.
+    if (state.steps[stepId]!.approvalRule) state = this.apply({ type: 'RequestApproval', stepId });
     return { state, preview, confirmation: state.steps[stepId]!.requiredConfirmation };
+  }
+
+  /** The action's approval status now (not-required for a step that needs none). */
+  approval(stepId: string): ApprovalStatus {
+    const step = this.current.steps[stepId];
+    if (!step) throw this.unknownStep(stepId);
+    return approvalStatus(step, this.now());
+  }
+
+  /** The command another operator runs to approve the step's previewed action. */
+  approveCommand(stepId: string): string {
+    return approveCommand(this.store, this.id, stepId);
+  }
+
+  /**
+   * Reads what other processes appended since this state and folds it in: approvals and
+   * rejections, which approvers append without the lease (this process keeps driving). Returns
+   * the new events (none most of the time). When decisions arrived the whole log is folded
+   * again as stored, so the database roles a shared store's server stamped on each event (this
+   * process's own requests included) are compared as every other reader compares them.
+   */
+  refresh(): readonly SessionEvent[] {
+    if (this.log.isClosed) return [];
+    const tail = this.store.readAfter(this.id, this.current.lastSeq);
+    if (tail.length === 0) return [];
+    this.current = tail.some((event) => DECISIONS.has(event.type)) ? foldEvents(this.id, this.store.read(this.id)) : foldFrom(this.current, tail);
+    for (const listener of this.listeners) listener(this.current, tail);
+    return tail;
+  }
+
+  /**
+   * Waits for the decision on the step's approval request, reading the store every `pollMs`:
+   * approved (enough approvals count), rejected, or the timeout or the signal ending the wait.
+   */
+  async awaitApproval(stepId: string, options: { readonly timeoutMs: number; readonly pollMs?: number; readonly signal?: AbortSignal }): Promise<ApprovalWait> {
+    const deadline = Date.now() + options.timeoutMs;
+    for (;;) {
+      this.refresh();
+      const status = this.approval(stepId);
+      if (status.kind === 'approved' || status.kind === 'not-required') return { outcome: 'approved', status };
+      if (status.kind === 'rejected' || status.kind === 'not-requested') return { outcome: status.kind, status };
+      if (options.signal?.aborted) return { outcome: 'cancelled', status };
+      const left = deadline - Date.now();
+      if (left <= 0) return { outcome: 'timeout', status };
+      await pause(Math.min(options.pollMs ?? APPROVAL_POLL_MS, left), options.signal);
+    }
   }
 
   /** Records the operator's confirmation (exactly what they typed). */
@@ -183,7 +252,9 @@ export class DrivenSession {
     if (!step) throw this.unknownStep(stepId);
     const call = this.call(stepId, options);
     const prepared = this.runner.prepare(call.step, call.scope);
-    this.apply({ type: 'RecordIntent', stepId, provider: prepared.uses, params: prepared.recorded, idempotencyKey: call.idempotencyKey });
+    // The newest decisions first: a rejection that came after the approval stops the action.
+    if (step.approvalRule) this.refresh();
+    this.apply({ type: 'RecordIntent', stepId, provider: prepared.uses, params: prepared.recorded, idempotencyKey: call.idempotencyKey, at: this.now().toISOString() });
     const result = await this.runner.action(call, prepared);
     return this.apply({ type: 'RecordActionResult', stepId, result, durationMs: result.durationMs });
   }
@@ -305,8 +376,20 @@ export class DrivenSession {
     for (const listener of this.listeners) listener(this.current, []);
   }
 
+  /**
+   * Decides and appends a command. An approver may have appended a decision since this state
+   * (it does not take the lease, the store's expected-sequence check orders the two): then
+   * the decision is read, and the command decided again on the state that includes it.
+   */
   private apply(command: Command): SessionState {
-    return this.appendEvents(this.decideOrThrow(command));
+    for (let tries = 1; ; tries++) {
+      const events = this.decideOrThrow(command);
+      try {
+        return this.appendEvents(events);
+      } catch (error) {
+        if (!(error instanceof ConcurrentAppendError) || tries >= 5 || this.refresh().length === 0) throw error;
+      }
+    }
   }
 
   private ensureOpen(stepId: string): StepState {
@@ -354,4 +437,17 @@ export class DrivenSession {
       secrets: this.secrets.values,
     });
   }
+}
+
+/** Resolves after `ms`, or at once when `signal` aborts. */
+function pause(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
+    signal?.addEventListener('abort', done, { once: true });
+  });
 }

@@ -193,6 +193,7 @@ export class SessionService {
     return new DrivenSession({
       state,
       log: new SessionLog({ store: this.store, lock, redactor: secrets.redactor, actor: this.operator, now: this.now }),
+      store: this.store,
       environment,
       secrets,
       runbookChanges: changes,
