@@ -89,7 +89,7 @@ const preview = (params: unknown = { a: 1 }, dryRun: { ok: boolean; detail: stri
   type: 'RecordPreview',
   stepId: 'act',
   params,
-  preview: { summary: 'write it', details: [{ label: 'dir', value: '/m' }], dryRun },
+  preview: { summary: 'write it', details: [{ label: 'dir', value: '/m' }], ...(dryRun ? { dryRun } : {}) },
   durationMs: 3,
 });
 const request: Command = { type: 'RequestApproval', stepId: 'act' };
