@@ -47,6 +47,7 @@ export class PostgresEventStore implements EventStore {
   readonly snapshots: SnapshotStore;
   readonly leases: LeaseStore;
   readonly checkResults: CheckResultStore;
+  private readonly snapshotSeqs = new Map<string, number>();
 
   constructor(options: PostgresStoreOptions) {
     this.location = storeLocation(options.url);
@@ -71,7 +72,7 @@ export class PostgresEventStore implements EventStore {
       prevHash = hash;
     }
     const folded = options.fold?.(stored);
-    const projection = this.projection(sessionId, options.expectedLastSeq === 0, stored, folded ? folded.currentStepId : options.currentStep?.(stored));
+    const projection = this.projection(stored, folded ? folded.currentStepId : options.currentStep?.(stored));
     const rows = stored.map((event) => ({ ...event, data: canonicalJson(event.data) }));
     try {
       this.sql.query('SELECT runbook.append($1, $2, $3, $4, $5::jsonb, $6::jsonb)', [
@@ -92,7 +93,13 @@ export class PostgresEventStore implements EventStore {
     const last = stored[stored.length - 1]!;
     if (folded && folded.lastSeq === last.seq && folded.lastHash === last.hash) {
       try {
-        if (snapshotDue(this.snapshots.latestSeq(sessionId), last.seq)) this.snapshots.write(folded);
+        // The newest snapshot's seq is read once per session, then kept: appends stay one round trip.
+        const latest = this.snapshotSeqs.get(sessionId) ?? this.snapshots.latestSeq(sessionId);
+        this.snapshotSeqs.set(sessionId, latest);
+        if (snapshotDue(latest, last.seq)) {
+          this.snapshots.write(folded);
+          this.snapshotSeqs.set(sessionId, last.seq);
+        }
       } catch {
         // A snapshot is a cache: failing to keep one must not fail the append that succeeded.
       }
@@ -162,32 +169,25 @@ export class PostgresEventStore implements EventStore {
     });
   }
 
-  /** The listing projection after these events, as the SQLite store keeps it. */
-  private projection(sessionId: string, isNew: boolean, stored: readonly SessionEvent[], currentStep: string | null | undefined) {
-    const current = isNew ? undefined : this.session(sessionId);
-    let state: SessionRow['state'] = current?.state ?? 'open';
-    let step = current?.currentStep ?? null;
-    let started: SessionEvent | undefined;
-    for (const event of stored) {
-      if (event.type === 'SessionStarted') started = event;
-      if (event.type === 'StepOpened') step = event.stepId;
-      if (event.type === 'SessionCompleted') state = 'completed';
-      if (event.type === 'SessionAborted') state = 'aborted';
-    }
+  /**
+   * The listing projection after these events, as the SQLite store keeps it. Without a read: a
+   * field these events do not decide is left out, and the server keeps the row's value.
+   */
+  private projection(stored: readonly SessionEvent[], currentStep: string | null | undefined): Record<string, unknown> {
     const last = stored[stored.length - 1]!;
-    const begin = started?.type === 'SessionStarted' ? started.data : undefined;
-    return {
-      runbook: begin?.runbookId ?? current?.runbook ?? null,
-      env: begin?.env ?? current?.env ?? null,
-      drill: begin?.drill ?? current?.drill ?? false,
-      operator: begin?.operator ?? current?.operator ?? null,
-      startedAt: started?.at ?? current?.startedAt ?? last.at,
-      lastEventAt: last.at,
-      lastSeq: last.seq,
-      lastHash: last.hash,
-      state,
-      currentStep: currentStep === undefined ? step : currentStep,
-    };
+    const projection: Record<string, unknown> = { lastEventAt: last.at, lastSeq: last.seq, lastHash: last.hash };
+    let step: string | null | undefined = currentStep;
+    for (const event of stored) {
+      if (event.type === 'SessionStarted') {
+        Object.assign(projection, { runbook: event.data.runbookId, env: event.data.env, drill: event.data.drill, operator: event.data.operator, startedAt: event.at, state: 'open' });
+        if (step === undefined) step = null;
+      }
+      if (event.type === 'StepOpened' && currentStep === undefined) step = event.stepId;
+      if (event.type === 'SessionCompleted') projection.state = 'completed';
+      if (event.type === 'SessionAborted') projection.state = 'aborted';
+    }
+    if (step !== undefined) projection.currentStep = step;
+    return projection;
   }
 }
 

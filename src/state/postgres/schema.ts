@@ -134,8 +134,10 @@ const migrations: readonly string[] = [
        INSERT INTO runbook.events (session_id, seq, at, type, step_id, data, actor, prev_hash, hash)
        VALUES (p_session, (e->>'seq')::integer, e->>'at', e->>'type', e->>'stepId', e->>'data', e->>'actor', e->>'prevHash', e->>'hash');
      END LOOP;
+     -- A key the client leaves out keeps its value: only it knows the fold, only the server the row.
      UPDATE runbook.sessions SET last_event_at = p_projection->>'lastEventAt', last_seq = (p_projection->>'lastSeq')::integer,
-       last_hash = p_projection->>'lastHash', state = p_projection->>'state', current_step = p_projection->>'currentStep'
+       last_hash = p_projection->>'lastHash', state = COALESCE(p_projection->>'state', state),
+       current_step = CASE WHEN p_projection ? 'currentStep' THEN p_projection->>'currentStep' ELSE current_step END
      WHERE id = p_session;
      PERFORM pg_notify('runbook_events', p_session || ' ' || (p_projection->>'lastSeq'));
    END $$;`,
