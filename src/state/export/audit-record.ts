@@ -7,6 +7,7 @@ import type { EventStore } from '../event-store.js';
 import { drillResult, type DrillResult } from '../drill-result.js';
 import { validateEvent, type RawEvent } from '../events.js';
 import { evolve, initialState, type SessionState } from '../session-state.js';
+import { ApprovalHistory, type ApprovalRecord } from './approval-history.js';
 
 export interface AuditSession {
   readonly id: string;
@@ -43,6 +44,8 @@ export interface AuditRecord {
   readonly state: SessionState;
   readonly steps: readonly StepSummary[];
   readonly drill: DrillSummary | null;
+  /** Every approval request with its decisions, in the order they were made. */
+  readonly approvals: readonly ApprovalRecord[];
 }
 
 /** Reads and folds a session into its audit record. */
@@ -55,7 +58,12 @@ export function loadAuditRecord(store: EventStore, sessionId: string): AuditReco
 /** Builds the record from a session's stored events. */
 export function buildAuditRecord(sessionId: string, events: readonly RawEvent[]): AuditRecord {
   let state = initialState(sessionId);
-  for (const event of events) state = evolve(state, validateEvent(event));
+  const approvals = new ApprovalHistory();
+  for (const event of events) {
+    const valid = validateEvent(event);
+    state = evolve(state, valid);
+    approvals.seen(valid, state);
+  }
   const steps: StepSummary[] = state.order.map((id) => {
     const step = state.steps[id]!;
     const status: StepSummary['status'] =
@@ -86,6 +94,7 @@ export function buildAuditRecord(sessionId: string, events: readonly RawEvent[])
     state,
     steps,
     drill,
+    approvals: approvals.records(),
   };
 }
 

@@ -28,6 +28,12 @@ export function describeEvent(event: RawEvent): EventLine {
       return line(`previewed: ${data.summary}${data.dryRun ? ` (dry run ${data.dryRun.ok ? 'ok' : 'FAILED'})` : ''}`);
     case 'ActionConfirmed':
       return line(`confirmed by typing "${data.typed}"`);
+    case 'ApprovalRequested':
+      return line(`approval requested (${data.required} needed: ${data.because}) for preview ${data.hash}`);
+    case 'ActionApproved':
+      return line(`APPROVED preview ${data.hash}${data.reason ? `: ${data.reason}` : ''} (holds until ${data.expiresAt})`);
+    case 'ActionRejected':
+      return line(`REJECTED preview ${data.hash}: ${data.reason}`);
     case 'ActionIntended':
       return line(`action started (${data.provider}, key ${data.idempotencyKey})`);
     case 'ActionSucceeded':

@@ -5,6 +5,7 @@
  * drill result and session facts follow, then the raw events, then every step's details.
  */
 import { notesOf } from '../session-state.js';
+import { approvalRows, outcomeText } from './approval-rows.js';
 import { formatDuration, type AuditRecord } from './audit-record.js';
 import { describeEvent } from './describe-event.js';
 import { drillFacts } from './drill-facts.js';
@@ -59,6 +60,21 @@ export function renderHtml(record: AuditRecord): string {
       out.push(`<dt>${esc(fact.label)}</dt><dd${fact.failed ? ' class="failed"' : ''}>${esc(fact.value)}</dd>`);
     }
     out.push('</dl>');
+  }
+
+  if (record.approvals.length > 0) {
+    out.push('<h2>Approvals</h2>');
+    for (const request of record.approvals) {
+      out.push(
+        `<section class="approval approval-${request.outcome}"><h3><code>${esc(request.step)}</code>: preview <code>${esc(request.hash)}</code></h3><p>${esc(outcomeText(request))}.</p>`,
+        '<table class="approvals"><thead><tr><th></th><th>who</th><th>at</th><th>reason</th><th>waited</th><th></th></tr></thead><tbody>',
+      );
+      for (const row of approvalRows(request)) {
+        const refused = row.what === 'rejected' ? ' class="failed"' : '';
+        out.push(`<tr><td${refused}>${esc(row.what)}</td><td>${esc(row.by)}</td><td class="t">${esc(row.at)}</td><td>${esc(row.reason)}</td><td class="n">${esc(row.waited)}</td><td>${esc(row.note)}</td></tr>`);
+      }
+      out.push('</tbody></table></section>');
+    }
   }
 
   out.push('<h2>Session</h2><dl>');

@@ -10,6 +10,7 @@ export function renderJson(record: AuditRecord): string {
     summary: {
       steps: record.steps.map(({ id, title, section, kind, status, durationMs }) => ({ id, title, section, kind, status, durationMs })),
       drill: record.drill,
+      approvals: record.approvals,
     },
   };
   return `${JSON.stringify(document, null, 1)}\n`;

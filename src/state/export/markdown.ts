@@ -3,6 +3,7 @@
  * per-step details, notes, and for drills the RTO and recovery point.
  */
 import { notesOf } from '../session-state.js';
+import { approvalRows, outcomeText } from './approval-rows.js';
 import { formatDuration, type AuditRecord } from './audit-record.js';
 import { describeEvent } from './describe-event.js';
 import { drillFacts } from './drill-facts.js';
@@ -30,6 +31,18 @@ export function renderMarkdown(record: AuditRecord): string {
     out.push(`| ${event.seq} | ${event.at} | ${cell(event.stepId ?? '')} | ${cell(line.result)} | ${cell(event.actor)} | ${formatDuration(line.durationMs)} |`);
   }
   out.push('');
+
+  if (record.approvals.length > 0) {
+    out.push('## Approvals', '');
+    for (const request of record.approvals) {
+      out.push(`### \`${request.step}\`: preview ${request.hash}`, '', `${cell(outcomeText(request))}.`, '');
+      out.push('| | who | at | reason | waited | |', '|---|---|---|---|---:|---|');
+      for (const row of approvalRows(request)) {
+        out.push(`| ${row.what} | ${cell(row.by)} | ${row.at} | ${cell(row.reason)} | ${row.waited} | ${cell(row.note)} |`);
+      }
+      out.push('');
+    }
+  }
 
   out.push('## Steps', '');
   for (const id of state.order) {

@@ -29,6 +29,11 @@ export function stepDetails(state: SessionState, step: StepState): DetailRow[] {
     if (step.preview.details.length > 0) rows.push({ label: 'previewed', value: JSON.stringify(step.preview.details, null, 2), block: true });
     if (step.preview.dryRun) rows.push({ label: 'dry run', value: `${step.preview.dryRun.ok ? 'passed' : 'FAILED'}: ${step.preview.dryRun.detail}` });
   }
+  if (step.approval) {
+    const request = step.approval;
+    const decided = request.decisions.map((decision) => `${decision.kind} by ${decision.by} at ${decision.at}${decision.reason ? ` (${decision.reason})` : ''}${decision.void ? ` [does not count: ${decision.void}]` : ''}`);
+    rows.push({ label: 'approval', value: `requested by ${request.requester} at ${request.requestedAt} for preview ${request.hash}${decided.length ? `; ${decided.join('; ')}` : '; no decision'}` });
+  }
   if (step.confirmation) rows.push({ label: 'confirmed', value: `typed "${step.confirmation.typed}" at ${step.confirmation.at}` });
   if (step.intent) {
     rows.push({ label: 'idempotency key', value: step.intent.idempotencyKey });

@@ -4,6 +4,7 @@
  * markers are drawn already; their events only have to map to them.
  */
 import type { RawEvent } from '../events.js';
+import { shortHash } from '../preview-hash.js';
 
 export type MarkerKind = 'crash' | 'resume' | 'interrupt' | 'handoff' | 'approval';
 
@@ -27,6 +28,12 @@ export const markerRules: Readonly<Record<string, MarkerRule>> = {
     const data = dataOf(event);
     return [{ kind: 'crash', label: `pid ${data.pid} on ${data.host} stopped (last heartbeat ${data.heartbeatAt}); its lock was taken over` }];
   },
+  ApprovalRequested: (event) => [{ kind: 'approval', label: `${event.actor} asked for approval of ${event.stepId} (preview ${shortHash(String(dataOf(event).hash))})` }],
+  ActionApproved: (event) => {
+    const reason = dataOf(event).reason;
+    return [{ kind: 'approval', label: `${event.actor} approved ${event.stepId}${reason ? `: ${String(reason)}` : ''}` }];
+  },
+  ActionRejected: (event) => [{ kind: 'approval', label: `${event.actor} REJECTED ${event.stepId}: ${String(dataOf(event).reason)}` }],
   SessionResumed: (event, previous) => {
     const crashed = dataOf(event).previous === 'crashed';
     // A takeover just before already marked this crash.
