@@ -10,6 +10,8 @@ import { OperatorError } from '../../errors.js';
 import type { DrivenSession, ReconcileOutcome } from '../../services/session/driven-session.js';
 import { stepDefinition, type SessionState } from '../../state/session-state.js';
 import type { Choice } from '../../steps/provider.js';
+import { awaitingApproval } from '../session/action-phase.js';
+import { useApprovalWatch } from './use-approval-watch.js';
 
 /** What is running right now (one thing at a time). */
 export type Activity =
@@ -52,6 +54,8 @@ export interface SessionView {
   readonly takenOver: string | null;
   /** Nothing on this screen writes (`runbook follow`): no line says which key to press. */
   readonly readOnly?: boolean;
+  /** The command another operator runs to approve the step's previewed action. */
+  readonly approveCommand?: (stepId: string) => string;
 }
 
 export interface SessionCommands {
@@ -194,6 +198,11 @@ export function useSession(session: DrivenSession): { view: SessionView; command
       });
   }, [session, fail]);
 
+  // The current action waits for a decision made elsewhere: read the store for it.
+  const waitingCurrent = state.currentStepId ? state.steps[state.currentStepId] : undefined;
+  const waiting = Boolean(waitingCurrent && !closed && !takenOver && state.status === 'open' && awaitingApproval(waitingCurrent)?.kind === 'pending');
+  useApprovalWatch(session, waiting, fail);
+
   // Recomputed when the state changes (a given input leaves the list).
   const pendingInputs = useMemo(() => session.pendingInputs, [state, session]);
 
@@ -326,9 +335,10 @@ export function useSession(session: DrivenSession): { view: SessionView; command
   );
 
   // One object per change, not per render: the screen memoises what it draws on `view`.
+  const approveCommand = useCallback((stepId: string) => session.approveCommand(stepId), [session]);
   const view = useMemo<SessionView>(
-    () => ({ state, activity, progress, output, choices, reconciled, message, pendingInputs, closed, takenOver }),
-    [state, activity, progress, output, choices, reconciled, message, pendingInputs, closed, takenOver],
+    () => ({ state, activity, progress, output, choices, reconciled, message, pendingInputs, closed, takenOver, approveCommand }),
+    [state, activity, progress, output, choices, reconciled, message, pendingInputs, closed, takenOver, approveCommand],
   );
   return { view, commands };
 }

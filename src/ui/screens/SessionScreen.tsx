@@ -13,7 +13,7 @@ import { useSessionClock } from '../hooks/use-session-clock.js';
 import { useTerminalSize } from '../hooks/use-terminal-size.js';
 import { useTheme } from '../hooks/use-theme.js';
 import { isIntent } from '../keys.js';
-import { awaitingConfirmation } from '../session/action-phase.js';
+import { awaitingApproval, awaitingConfirmation } from '../session/action-phase.js';
 import { enterMeans } from '../session/enter-means.js';
 import { Footer } from '../session/Footer.js';
 import { Header } from '../session/Header.js';
@@ -100,7 +100,9 @@ export function SessionScreen({ session, onExit, keySettleMs }: SessionScreenPro
           ? 'finished'
           : busy
             ? 'busy'
-            : 'main';
+            : current && isCurrent && awaitingApproval(current, new Date(now))?.kind === 'pending'
+              ? 'awaiting-approval'
+              : 'main';
 
   const confirm = () => {
     const meaning = enterMeans({ step: current, definition, isCurrent, busy, allFinished, choosing });
@@ -142,6 +144,7 @@ export function SessionScreen({ session, onExit, keySettleMs }: SessionScreenPro
     if (!current || !isCurrent || busy) return;
     if (current.kind === 'check' || current.kind === 'wait') commands.rerunCheck();
     else if (current.kind === 'action' && current.status === 'failed' && !awaitingConfirmation(current)) commands.preview();
+    else if (current.kind === 'action' && awaitingApproval(current)) commands.preview();
     else if (current.kind === 'input' && definition?.input?.type === 'choice') {
       dispatch({ type: 'change-input' });
       commands.reloadChoices();

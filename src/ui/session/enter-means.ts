@@ -4,7 +4,7 @@
  */
 import type { Step } from '../../runbooks/schema.js';
 import type { StepState } from '../../state/session-state.js';
-import { awaitingConfirmation } from './action-phase.js';
+import { awaitingApproval, awaitingConfirmation } from './action-phase.js';
 
 export type EnterMeaning =
   | { readonly kind: 'nothing' }
@@ -50,6 +50,8 @@ export function enterMeans({ step, definition, isCurrent, busy, allFinished, cho
       return step.status === 'passed' ? { kind: 'complete' } : { kind: 'reopen-prompt' };
     case 'action':
       if (step.status === 'passed') return { kind: 'complete' };
+      // Waiting for another operator: nothing to run yet (rejected or expired: Enter previews again to ask anew).
+      if (awaitingApproval(step)?.kind === 'pending') return nothing;
       if (awaitingConfirmation(step)) return step.requiredConfirmation === null ? { kind: 'run' } : { kind: 'reopen-prompt' };
       if (step.status === 'failed') return { kind: 'ask', purpose: 'override' };
       return step.status === 'open' ? { kind: 'preview' } : nothing;

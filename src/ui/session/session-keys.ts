@@ -13,6 +13,8 @@ export type SessionKeyMode =
   | 'main'
   /** A check, a preview or a list is running: keys that record wait for it. */
   | 'busy'
+  /** The previewed action waits for another operator's approval: Enter has nothing to run yet. */
+  | 'awaiting-approval'
   /** An action runs: only a note may be added meanwhile. */
   | 'action-running'
   /** Every step is finished: Enter completes the session. */
@@ -67,6 +69,16 @@ const map: Readonly<Record<SessionKeyMode, readonly KeyEntry[]>> = {
     quit,
   ],
   busy: [{ intent: 'confirm', hint: 'wait…' }, ...browse, { intent: 'note', hint: 'note' }, { intent: 'inspect', hint: 'details' }, help, leave, quit],
+  'awaiting-approval': [
+    ...browse,
+    { intent: 'rerun', hint: 'preview again' },
+    { intent: 'skip', hint: 'skip' },
+    { intent: 'note', hint: 'note' },
+    { intent: 'inspect', hint: 'details' },
+    help,
+    leave,
+    quit,
+  ],
   'action-running': [{ intent: 'note', hint: 'note' }, help, leave, quit],
   finished: [{ intent: 'confirm', hint: 'complete the session' }, ...browse, { intent: 'note', hint: 'note' }, help, leave, quit],
   help: [{ intent: 'cancel', hint: 'close' }, { intent: 'help', hint: null }, quit],
@@ -86,6 +98,7 @@ export function footerHints(mode: SessionKeyMode, context: KeyContext): KeyHint[
   const hints: KeyHint[] = [];
   if (mode === 'action-running') hints.push(['', `action running ${context.actionElapsed ?? ''}; keys wait for it`]);
   if (mode === 'taken-over') hints.push(['', 'read-only: another process drives this session']);
+  if (mode === 'awaiting-approval') hints.push(['', 'waiting for approval; updates by itself']);
   if (mode === 'following') hints.push(['', 'following live, read-only']);
   for (const entry of map[mode]) {
     if (entry.hint === null) continue;
