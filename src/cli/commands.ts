@@ -250,6 +250,17 @@ export const commands: readonly CommandSpec[] = [
     load: () => import('./commands/render.js'),
   },
   {
+    name: 'handoff',
+    usage: 'runbook handoff <session> [--to OPERATOR] [--note TEXT]',
+    summary: 'hand a session to another operator (recorded: who, to whom, when); they resume it at the exact step',
+    options: {
+      to: { type: 'string', value: 'OPERATOR', help: 'whom it is handed to (user@host, or a name)' },
+      note: { type: 'string', value: 'TEXT', help: 'what the next operator should know (recorded)' },
+    },
+    positionals: [1, 1],
+    load: () => import('./commands/handoff.js'),
+  },
+  {
     name: 'follow',
     usage: 'runbook follow <session>',
     summary: 'a read-only live view of a session driven elsewhere (never takes it over)',

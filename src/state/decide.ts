@@ -74,6 +74,8 @@ export type Command =
   | { readonly type: 'Interrupt'; readonly reason: string }
   | { readonly type: 'Resume'; readonly data: EventData<'SessionResumed'> }
   | { readonly type: 'RecordTakeover'; readonly data: EventData<'LockTakenOver'> }
+  | { readonly type: 'HandOff'; readonly data: EventData<'SessionHandedOff'> }
+  | { readonly type: 'RecordLocalFallback'; readonly data: EventData<'SwitchedToLocalLog'> }
   | { readonly type: 'CompleteSession'; readonly recoveryPoint?: string | null; readonly recoveryTarget?: string | null }
   | { readonly type: 'AbortSession'; readonly reason: string };
 
@@ -139,6 +141,11 @@ export function decide(state: SessionState, command: Command): Decision {
       return accept(newEvent('SessionResumed', null, command.data));
     case 'RecordTakeover':
       return accept(newEvent('LockTakenOver', null, command.data));
+    case 'HandOff':
+      if (command.data.to !== null && !command.data.to.trim()) return refuse('reason-required', 'name whom the session is handed to, or leave --to out');
+      return accept(newEvent('SessionHandedOff', null, { ...command.data, note: command.data.note?.trim() || null }));
+    case 'RecordLocalFallback':
+      return accept(newEvent('SwitchedToLocalLog', null, command.data));
     case 'AbortSession':
       if (!command.reason.trim()) return refuse('reason-required', 'say why the session is aborted');
       return accept(newEvent('SessionAborted', null, { reason: command.reason }));
@@ -199,7 +206,7 @@ function decideRunbookInput(state: SessionState, command: Extract<Command, { typ
 
 type StepCommand = Exclude<
   Command,
-  { type: 'StartSession' | 'AddNote' | 'Interrupt' | 'Resume' | 'RecordTakeover' | 'AbortSession' | 'CompleteSession' }
+  { type: 'StartSession' | 'AddNote' | 'Interrupt' | 'Resume' | 'RecordTakeover' | 'HandOff' | 'RecordLocalFallback' | 'AbortSession' | 'CompleteSession' }
 >;
 
 function decideStepCommand(state: SessionState, command: StepCommand): Decision {

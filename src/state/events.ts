@@ -151,6 +151,22 @@ const eventDataSchemas = {
     changes: z.array(z.string()),
     pid: z.number().int(),
   }),
+  /** The session passes from one operator to another: explicitly (runbook handoff), or implicitly when another operator resumes it. */
+  SessionHandedOff: z.object({
+    /** The operator (user@host) who drove it until now. */
+    from: z.string(),
+    /** Whom it is handed to, when named (runbook handoff --to); the operator resuming it, when implicit. */
+    to: z.string().nullable(),
+    note: z.string().nullable(),
+    /** Recorded because another operator resumed it, not by a hand-off command. */
+    implicit: z.boolean(),
+  }),
+  /** The shared store could not be reached, and the operator chose to go on in this machine's local log (to push later). */
+  SwitchedToLocalLog: z.object({
+    /** The shared store, without its password. */
+    store: z.string(),
+    reason: z.string(),
+  }),
   LockTakenOver: z.object({
     pid: z.number().int(),
     host: z.string(),

@@ -148,6 +148,12 @@ export interface SessionState {
   /** The last lifecycle event was SessionInterrupted. */
   readonly interrupted: boolean;
   readonly resumes: number;
+  /** The operator who drives the session now (who started or last resumed it). */
+  readonly driver: string;
+  /** Hand-offs in order: who, to whom, when. */
+  readonly handoffs: readonly { readonly at: string; readonly from: string; readonly to: string | null; readonly note: string | null; readonly implicit: boolean }[];
+  /** Set while the session goes on in a local log because the shared store was unreachable. */
+  readonly localFallback: { readonly at: string; readonly store: string; readonly reason: string } | null;
   readonly completion: EventData<'SessionCompleted'> | null;
   readonly abortReason: string | null;
 }
@@ -181,6 +187,9 @@ export function initialState(id: string): SessionState {
     noteCount: 0,
     interrupted: false,
     resumes: 0,
+    driver: '',
+    handoffs: [],
+    localFallback: null,
     completion: null,
     abortReason: null,
   };
@@ -452,6 +461,13 @@ function apply(draft: Draft, event: SessionEvent): void {
     case 'SessionResumed':
       state.interrupted = false;
       state.resumes = state.resumes + 1;
+      state.driver = event.actor;
+      return;
+    case 'SessionHandedOff':
+      state.handoffs = [...state.handoffs, { at: event.at, from: event.data.from, to: event.data.to, note: event.data.note, implicit: event.data.implicit }];
+      return;
+    case 'SwitchedToLocalLog':
+      state.localFallback = { at: event.at, store: event.data.store, reason: event.data.reason };
       return;
     case 'LockTakenOver':
       return;
@@ -494,6 +510,7 @@ function started(draft: Draft, data: EventData<'SessionStarted'>, at: string): v
   state.drill = data.drill;
   state.incident = data.incident;
   state.operator = data.operator;
+  state.driver = data.operator;
   state.productVersion = data.productVersion;
   state.startedAt = at;
   state.inputs = data.inputs;

@@ -16,7 +16,7 @@ import type { NoteList, SessionState } from './session-state.js';
  * events or SessionState changes shape, so that snapshots written by an older build are ignored.
  * test/state/snapshot-format.test.ts fails when the fold's output changes without a bump.
  */
-export const FOLD_VERSION = 5;
+export const FOLD_VERSION = 6;
 
 /** Fewest events between two snapshots of a session. */
 export const SNAPSHOT_MIN_INTERVAL = 1000;

@@ -103,7 +103,8 @@ describe('crash safety', () => {
     expect(resumed.state.steps.write).toMatchObject({ status: 'passed', outputs: { content: 'target=2024-05-01T10:00:00Z' } });
     expect(readdirSync(join(dir, 'markers'))).toHaveLength(1);
     const types = store.read(sessionId).map((event) => event.type);
-    expect(types.slice(-4)).toEqual(['ActionIntended', 'LockTakenOver', 'SessionResumed', 'ActionReconciled']);
+    // Bob resumes what the killed process drove: a takeover, and a hand-off to him.
+    expect(types.slice(-5)).toEqual(['ActionIntended', 'LockTakenOver', 'SessionResumed', 'SessionHandedOff', 'ActionReconciled']);
     resumed.completeStep('write');
     resumed.complete();
     expect(verifyStoredSession(store, sessionId).ok).toBe(true);

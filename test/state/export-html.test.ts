@@ -82,22 +82,34 @@ describe('the timeline markers', () => {
     const withoutTakeover = { ...record, events: record.events.filter((event) => event.type !== 'LockTakenOver') };
     const markers = buildTimeline(withoutTakeover).markers.map((marker) => `${marker.kind}@${marker.seq}`);
     const resumed = seqOf('SessionResumed');
-    expect(markers).toEqual([`crash@${resumed}`, `resume@${resumed}`, `interrupt@${seqOf('SessionInterrupted')}`, `resume@${seqOf('SessionResumed', 1)}`]);
+    // Each resume by another operator is a hand-off to them, marked after the resume.
+    expect(markers).toEqual([
+      `crash@${resumed}`,
+      `resume@${resumed}`,
+      `handoff@${seqOf('SessionHandedOff')}`,
+      `interrupt@${seqOf('SessionInterrupted')}`,
+      `resume@${seqOf('SessionResumed', 1)}`,
+      `handoff@${seqOf('SessionHandedOff', 1)}`,
+    ]);
     expect(buildTimeline(withoutTakeover).gaps.map((gap) => gap.kind)).toEqual(['crashed', 'interrupted']);
   });
 
-  it('come from one table: a new event type (a hand-off) is one entry', () => {
-    const handedOff = { ...record.events.at(-1)!, seq: record.events.length + 1, type: 'SessionHandedOff', data: { to: 'fay@ops-4' } };
-    const withHandOff = { ...record, events: [...record.events, handedOff] };
-    expect(timelineSvg(buildTimeline(withHandOff))).not.toContain('marker-handoff');
+  it('draw each hand-off: who handed the session to whom', () => {
+    const svg = timelineSvg(buildTimeline(record));
+    expect(svg).toContain(`<g class="marker marker-handoff" data-seq="${seqOf('SessionHandedOff')}"><title>hand-off: carol@ops-1 handed over to dana@ops-2 (resumed there)`);
+    expect(svg).toContain('>hand-off</text>');
+  });
+
+  it('come from one table: a new event type is one entry', () => {
+    const paged = { ...record.events.at(-1)!, seq: record.events.length + 1, type: 'OperatorPaged', data: { who: 'fay@ops-4' } };
+    const withPage = { ...record, events: [...record.events, paged] };
+    expect(timelineSvg(buildTimeline(withPage))).not.toContain(`data-seq="${paged.seq}"`);
     const rules = markerRules as Record<string, (typeof markerRules)[string]>;
-    rules.SessionHandedOff = (event) => [{ kind: 'handoff', label: `to ${(event.data as { to: string }).to}` }];
+    rules.OperatorPaged = (event) => [{ kind: 'handoff', label: `paged ${(event.data as { who: string }).who}` }];
     try {
-      const svg = timelineSvg(buildTimeline(withHandOff));
-      expect(svg).toContain(`<g class="marker marker-handoff" data-seq="${handedOff.seq}"><title>hand-off: to fay@ops-4`);
-      expect(svg).toContain('>hand-off</text>');
+      expect(timelineSvg(buildTimeline(withPage))).toContain(`<g class="marker marker-handoff" data-seq="${paged.seq}"><title>hand-off: paged fay@ops-4`);
     } finally {
-      delete rules.SessionHandedOff;
+      delete rules.OperatorPaged;
     }
   });
 });

@@ -52,7 +52,10 @@ describe('the shared store on PostgreSQL', () => {
     expect(reopened.state.steps.announce!.status).toBe('done');
     expect(reopened.state.currentStepId).toBe('probe');
     reopened.release();
-    expect(bob.store.read(session.id).at(-1)).toMatchObject({ type: 'SessionResumed', actor: 'bob@desk', dbRole: 'bob' });
+    expect(bob.store.read(session.id).slice(-2)).toMatchObject([
+      { type: 'SessionResumed', actor: 'bob@desk', dbRole: 'bob' },
+      { type: 'SessionHandedOff', data: { from: 'alice@laptop', to: 'bob@desk', implicit: true }, dbRole: 'bob' },
+    ]);
     expect(bob.store.sessions().map((row) => row.id)).toContain(session.id);
     store.close();
     bob.store.close();

@@ -236,6 +236,6 @@ describe('snapshot encoding', () => {
     const state = foldEvents('S', generatedLog(42, 2000, { end: 'completed' }));
     const text = encodeState({ ...state, runbook: null });
     const fingerprint = createHash('sha256').update(text).digest('hex');
-    expect({ FOLD_VERSION, fingerprint }).toEqual({ FOLD_VERSION: 5, fingerprint: 'ee50e86bd010ce02db1d9a76d8a9155097cef45f6b335f6607157abb033f8287' });
+    expect({ FOLD_VERSION, fingerprint }).toEqual({ FOLD_VERSION: 6, fingerprint: 'e980306f419bfc17bb58ce095634a92a765bf8b6d95e7236c91c6d5c5e498666' });
   });
 });

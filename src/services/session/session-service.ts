@@ -11,12 +11,12 @@ import type { LoadedRunbooks } from '../../runbooks/load.js';
 import { findEnvironment, findRunbook, findSection } from '../../runbooks/lookup.js';
 import type { Environment } from '../../runbooks/schema.js';
 import { toPlainJson } from '../../state/canonical-json.js';
-import { decide, drillRefusal, unknownInputRefusal } from '../../state/decide.js';
+import { decide, drillRefusal, unknownInputRefusal, type Command } from '../../state/decide.js';
 import type { EventStore } from '../../state/event-store.js';
 import type { EventData } from '../../state/events.js';
 import { acquireLock, defaultLockOptions, type LockOptions, type SessionLock } from '../../state/lock.js';
 import { currentHost, currentOperator } from '../../state/operator.js';
-import { REDACTED } from '../../state/redact.js';
+import { REDACTED, Redactor } from '../../state/redact.js';
 import { loadSessionState } from '../../state/resume.js';
 import { newSessionId } from '../../state/session-id.js';
 import { foldEvents, type SessionState } from '../../state/session-state.js';
@@ -174,11 +174,48 @@ export class SessionService {
           data: { previous: state.interrupted ? 'interrupted' : 'crashed', runbookChanged: changes.length > 0, changes, pid: this.lockOptions.pid },
         }),
       );
+      // Another operator picking the session up is a hand-off too, unless it was handed to them by name.
+      const current = session.state;
+      if (current.driver && current.driver !== this.operator && current.handoffs.at(-1)?.to !== this.operator) {
+        events.push(...session.decideOrThrow({ type: 'HandOff', data: { from: current.driver, to: this.operator, note: null, implicit: true } }));
+      }
       session.appendEvents(events);
       return session;
     } catch (error) {
       lock.release();
       throw error;
+    }
+  }
+
+  /**
+   * Hands a session over (`runbook handoff`): records who hands it to whom, with a note, and
+   * leaves it interrupted for them to resume, on this machine or another. A session still driven
+   * by a live process is refused (leave it there first); a dead holder's lease is taken over.
+   */
+  handOff(typedId: string, options: { readonly to?: string | null; readonly note?: string | null } = {}): SessionState {
+    const id = resolveSessionId(this.store, typedId);
+    const state = this.inspect(id);
+    if (state.status !== 'open') throw new OperatorError(`session ${id} is ${state.status}; there is nothing to hand over`);
+    const lock = acquireLock(this.store, id, { ...this.lockOptions, operator: this.operator });
+    // No step runs: nothing of the environment is resolved, so a missing secret cannot stop a hand-off.
+    const log = new SessionLog({ store: this.store, lock, redactor: new Redactor(), actor: this.operator, now: this.now });
+    try {
+      let current = this.inspect(id);
+      const apply = (command: Command) => {
+        const decision = decide(current, command);
+        if (!decision.ok) throw new CommandRefusedError(decision.refusal);
+        current = log.append(current, decision.events).state;
+      };
+      if (lock.takenOver) {
+        const { pid, host, since, heartbeatAt, reason } = lock.takenOver;
+        apply({ type: 'RecordTakeover', data: { pid, host, since, heartbeatAt, reason } });
+      }
+      const to = options.to?.trim() || null;
+      apply({ type: 'HandOff', data: { from: current.driver || this.operator, to, note: options.note ?? null, implicit: false } });
+      if (!current.interrupted) apply({ type: 'Interrupt', reason: `handed off${to ? ` to ${to}` : ''}` });
+      return current;
+    } finally {
+      log.close();
     }
   }
 

@@ -54,6 +54,10 @@ export function describeEvent(event: RawEvent): EventLine {
       return line(
         `session resumed after ${data.previous === 'crashed' ? 'a crash' : 'an interruption'}${data.runbookChanged ? ` (runbook changed: ${(data.changes as string[]).join('; ')})` : ''}`,
       );
+    case 'SessionHandedOff':
+      return line(`handed off by ${data.from}${data.to ? ` to ${data.to}` : ''}${data.implicit ? ' (resumed by them)' : ''}${data.note ? `: ${data.note}` : ''}`);
+    case 'SwitchedToLocalLog':
+      return line(`went on in the local log: the shared store ${data.store} was unreachable (${data.reason})`);
     case 'LockTakenOver':
       return line(`lock taken over from pid ${data.pid} on ${data.host}: ${data.reason}`);
     case 'SessionCompleted':

@@ -28,6 +28,10 @@ export const markerRules: Readonly<Record<string, MarkerRule>> = {
     const data = dataOf(event);
     return [{ kind: 'crash', label: `pid ${data.pid} on ${data.host} stopped (last heartbeat ${data.heartbeatAt}); its lock was taken over` }];
   },
+  SessionHandedOff: (event) => {
+    const data = dataOf(event);
+    return [{ kind: 'handoff', label: `${String(data.from)} handed over${data.to ? ` to ${String(data.to)}` : ''}${data.implicit ? ' (resumed there)' : ''}${data.note ? `: ${String(data.note)}` : ''}` }];
+  },
   ApprovalRequested: (event) => [{ kind: 'approval', label: `${event.actor} asked for approval of ${event.stepId} (preview ${shortHash(String(dataOf(event).hash))})` }],
   ActionApproved: (event) => {
     const reason = dataOf(event).reason;
