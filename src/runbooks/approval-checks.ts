@@ -3,7 +3,7 @@
  * readable expiry and narrows only to action steps and action providers that exist; a step's
  * `approval: required` is on an action (nothing else changes anything to approve).
  */
-import { approvalExpiryMs } from './approval-rule.js';
+import { durationMs } from './approval-rule.js';
 import { quote } from './echo.js';
 import { asList, asRecord, asString } from './loose.js';
 import type { LintContext, RunbookInfo } from './lint-context.js';
@@ -17,7 +17,7 @@ export function checkApprovals(context: LintContext, runbooks: readonly RunbookI
     if (!approvals) continue;
     const path = ['environments', name, 'approvals'];
     const expires = asString(approvals.expires);
-    if (expires !== undefined && approvalExpiryMs(expires) === undefined) {
+    if (expires !== undefined && durationMs(expires) === undefined) {
       report(source.value([...path, 'expires']), [...path, 'expires'], `expected how long an approval stays valid, like "30m", "1h" or "1d", got ${quote(expires)}`);
     }
     asList(approvals.steps).forEach((value, index) => {

@@ -21,8 +21,8 @@ export interface ApprovalRule {
 const DURATION = /^(\d+(?:\.\d+)?)(ms|s|m|h|d|w)$/;
 const UNIT_MS: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
 
-/** "30m", "1h", "2d" in milliseconds (the syntax of a step's `timeout:`); undefined when malformed or zero. */
-export function approvalExpiryMs(text: string): number | undefined {
+/** "30m", "1h", "2d" in milliseconds (the syntax of a step's `timeout:`): approval expiries and waits; undefined when malformed or zero. */
+export function durationMs(text: string): number | undefined {
   const match = DURATION.exec(text.trim());
   if (!match) return undefined;
   const ms = Number(match[1]) * UNIT_MS[match[2]!]!;
@@ -37,7 +37,7 @@ export function approvalRule(step: Pick<Step, 'id' | 'kind' | 'uses' | 'approval
   if (step.kind !== 'action') return null;
   const settings = asRecord(environment.approvals);
   const required = typeof settings?.required === 'number' && Number.isInteger(settings.required) && settings.required >= 1 ? settings.required : undefined;
-  const expires = typeof settings?.expires === 'string' ? approvalExpiryMs(settings.expires) : undefined;
+  const expires = typeof settings?.expires === 'string' ? durationMs(settings.expires) : undefined;
   const expiresInMs = expires ?? DEFAULT_APPROVAL_EXPIRY_MS;
   const count = (n: number) => `${n} approval${n === 1 ? '' : 's'}`;
   if (required !== undefined) {

@@ -5,6 +5,7 @@
  */
 import { resolve } from 'node:path';
 import { UsageError } from '../../errors.js';
+import { durationMs } from '../../runbooks/approval-rule.js';
 import { findRunbook } from '../../runbooks/lookup.js';
 import { loadAnswers } from '../../services/headless/answers.js';
 import { closingLines, formatSeconds, runDocument, stepLine } from '../../services/headless/run-report.js';
@@ -33,6 +34,11 @@ export async function run(command: ParsedCommand, io: CliIO): Promise<number> {
   const answersPath = text(command, 'answers');
   const answers = answersPath ? loadAnswers(resolve(io.cwd, answersPath), answersPath) : undefined;
   const json = command.options.json === true;
+  const approvalTimeout = text(command, 'approval-timeout');
+  const approvalTimeoutMs = approvalTimeout === undefined ? undefined : durationMs(approvalTimeout);
+  if (approvalTimeout !== undefined && approvalTimeoutMs === undefined) {
+    throw new UsageError(`--approval-timeout takes a duration like "10m", "1h" or "90s", got "${approvalTimeout}"`);
+  }
 
   let inputs: Readonly<Record<string, string>> = {};
   if (runbookId) {
@@ -80,12 +86,19 @@ export async function run(command: ParsedCommand, io: CliIO): Promise<number> {
         live.clear();
         writeLine(lines, stepLine(outcome));
       },
+      waitingForApproval: (step, approve, timeoutMs) => {
+        if (timeoutMs <= 0) return;
+        live.clear();
+        writeLine(lines, `  … ${step.id} waits up to ${formatSeconds(timeoutMs)} for approval (${step.approvalRule?.because}); another operator runs:`);
+        writeLine(lines, `    ${approve}`);
+      },
     };
     const result = await runHeadless({
       session,
       ...(answers ? { answers } : {}),
       yes: command.options.yes === true,
       ...(text(command, 'confirm') ? { confirm: text(command, 'confirm')! } : {}),
+      ...(approvalTimeoutMs !== undefined ? { approvalTimeoutMs } : {}),
       stop: stop.signal,
       processEnv: io.env,
       reporter,
@@ -170,6 +183,7 @@ function resumeCommand(command: ParsedCommand, sessionId: string, needsYes: bool
   if (answers) parts.push('--answers', answers);
   if (needsYes || command.options.yes === true) parts.push('--yes');
   if (text(command, 'confirm')) parts.push('--confirm', text(command, 'confirm')!);
+  if (text(command, 'approval-timeout')) parts.push('--approval-timeout', text(command, 'approval-timeout')!);
   if (command.options.json === true) parts.push('--json');
   return parts.map((part) => (/^[\w./:=@+-]+$/.test(part) ? part : JSON.stringify(part))).join(' ');
 }
