@@ -29,8 +29,11 @@ export type ApprovalStatus =
     }
   | { readonly kind: 'rejected'; readonly rule: ApprovalRule; readonly request: ApprovalRequest; readonly rejection: ApprovalDecision };
 
-/** The step's approval status at `now`. */
-export function approvalStatus(step: StepState, now: Date): ApprovalStatus {
+/**
+ * The step's approval status at `now`. `driver`, the operator driving the session now, is left
+ * out of the count: an approver who took the session over since does not approve their own run.
+ */
+export function approvalStatus(step: StepState, now: Date, driver?: string): ApprovalStatus {
   const rule = step.approvalRule;
   if (rule === null) return { kind: 'not-required' };
   const request = currentRequest(step);
@@ -40,7 +43,7 @@ export function approvalStatus(step: StepState, now: Date): ApprovalStatus {
   // One per operator: the newest of each counts (approving again renews it).
   const newest = new Map<string, ApprovalDecision>();
   for (const decision of request.decisions) {
-    if (decision.kind === 'approved' && decision.void === null) newest.set(decision.role ?? decision.by, decision);
+    if (decision.kind === 'approved' && decision.void === null && decision.by !== driver) newest.set(decision.role ?? decision.by, decision);
   }
   const at = now.getTime();
   const approvals = [...newest.values()].filter((decision) => Date.parse(decision.expiresAt ?? '') > at);

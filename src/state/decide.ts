@@ -346,6 +346,9 @@ function decideStepCommand(state: SessionState, command: StepCommand): Decision 
       if (command.by === request.requester) {
         return refuse('self-approval', `${command.by} asked for this approval, so cannot ${approving ? 'approve' : 'reject'} it: another operator must decide`);
       }
+      if (approving && command.by === state.driver) {
+        return refuse('self-approval', `${command.by} drives session ${state.id} now, so cannot approve its action: another operator must decide`);
+      }
       const rejection = request.decisions.find((decision) => decision.kind === 'rejected' && decision.void === null);
       if (rejection) {
         return refuse('already-decided', `${rejection.by} rejected step "${stepId}" at ${rejection.at}: ${rejection.reason}; the driver must preview it again to ask anew`);
@@ -470,7 +473,7 @@ export function protectedName(state: Pick<SessionState, 'environment' | 'env'>):
 
 /** Why the step may not be intended yet for its approval, or null when it may. */
 function approvalRefusal(state: SessionState, step: StepState, now: Date): Decision | null {
-  const status = approvalStatus(step, now);
+  const status = approvalStatus(step, now, state.driver);
   const approve = `runbook approve ${state.id} ${step.id}`;
   switch (status.kind) {
     case 'not-required':

@@ -212,6 +212,18 @@ describe('who may approve', () => {
     expect(decide(state, intentAt(clock)).ok).toBe(true);
   });
 
+  it('an approver who then drives the session does not approve their own run', () => {
+    let state = requested();
+    state = apply(state, approve(state, 'carol@jump'), carol);
+    state = apply(state, { type: 'Interrupt', reason: 'handed to carol' });
+    state = apply(state, { type: 'Resume', data: { previous: 'interrupted', runbookChanged: false, changes: [], pid: 1 } }, carol);
+    expect(state.driver).toBe('carol@jump');
+    expect(refusal(state, intentAt(clock)).code).toBe('approval-required');
+    expect(refusal(state, approve(state, 'carol@jump')).message).toBe('carol@jump drives session S now, so cannot approve its action: another operator must decide');
+    state = apply(state, approve(state, 'dave@jump'), { actor: 'dave@jump' });
+    expect(decide(state, intentAt(clock)).ok).toBe(true);
+  });
+
   it('on a protected environment the approver types its name', () => {
     const state = requested();
     expect(refusal(state, approve(state, 'carol@jump', { typed: 'prod' }))).toEqual({ code: 'confirmation-mismatch', message: 'type "prod-db" exactly to approve an action on protected production' });

@@ -79,7 +79,7 @@ function waitingIn(state: SessionState, now: Date): ApprovalTarget[] {
   for (const id of state.order) {
     const step = state.steps[id]!;
     if (step.status === 'done' || step.status === 'skipped') continue;
-    const status = approvalStatus(step, now);
+    const status = approvalStatus(step, now, state.driver);
     if (status.kind === 'pending') targets.push({ state, step, request: status.request, status });
   }
   return targets;

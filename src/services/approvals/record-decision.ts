@@ -60,7 +60,7 @@ export function recordDecision(store: EventStore, request: DecisionRequest): Rec
     if (!decision.ok) throw new CommandRefusedError(decision.refusal);
     let stored: SessionEvent[];
     try {
-      stored = store.append(request.sessionId, decision.events, { expectedLastSeq: state.lastSeq, actor: request.actor, at });
+      stored = store.append(request.sessionId, decision.events, { expectedLastSeq: state.lastSeq, expectedLastHash: state.lastHash, actor: request.actor, at });
     } catch (error) {
       // The driver (or another approver) appended first: decide again on the log as it is now.
       if (error instanceof ConcurrentAppendError && tries < 5) continue;
@@ -74,7 +74,7 @@ export function recordDecision(store: EventStore, request: DecisionRequest): Rec
       state: after,
       event,
       decision: step.approval?.decisions.find((candidate) => candidate.seq === event.seq),
-      status: approvalStatus(step, now()),
+      status: approvalStatus(step, now(), after.driver),
     };
   }
 }

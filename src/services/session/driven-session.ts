@@ -199,7 +199,7 @@ export class DrivenSession {
   approval(stepId: string): ApprovalStatus {
     const step = this.current.steps[stepId];
     if (!step) throw this.unknownStep(stepId);
-    return approvalStatus(step, this.now());
+    return approvalStatus(step, this.now(), this.current.driver);
   }
 
   /** The command another operator runs to approve the step's previewed action. */
