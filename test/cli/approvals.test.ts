@@ -1,9 +1,10 @@
 /**
- * Four-eyes approval with the built binary, as two operators on one jump host share it: one
- * SQLite file, two processes with their own RUNBOOK_OPERATOR. Bob's headless run waits for
- * approval printing the command; Carol, in her own process, lists the request, sees the same
- * preview the run recorded, cannot be Bob, and approves or rejects; the run goes on or stops;
- * the export and verify show it all.
+ * Four-eyes approval with the built binary, in two processes: on one SQLite file, as two
+ * operators of one jump host share it (their own RUNBOOK_OPERATOR), and on the shared PostgreSQL
+ * store, as two operators on two machines do (each logs in as their own database role, PGUSER).
+ * Bob's headless run waits for approval printing the command; Carol, in her own process, runs
+ * it: she lists the request, sees the same preview the run recorded, cannot be Bob, and approves
+ * or rejects; the run goes on or stops; the export and verify show it all.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -11,25 +12,33 @@ import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { previewHash } from '../../src/state/preview-hash.js';
+import { createStoreServer, type TestStoreServer } from '../support/pg-store.js';
 import { builtBinary } from '../support/tmux.js';
 
 let directory: string;
+let server: TestStoreServer;
 const children: ChildProcess[] = [];
 
-beforeAll(() => {
+beforeAll(async () => {
   if (!existsSync(builtBinary)) throw new Error(`run "npm run build" first: ${builtBinary} is missing`);
   directory = mkdtempSync(join(tmpdir(), 'runbook-approvals-'));
-});
+  server = await createStoreServer({ writers: ['bob', 'carol'] });
+}, 120_000);
 afterEach(() => {
   for (const child of children.splice(0)) if (child.exitCode === null) child.kill('SIGKILL');
 });
-afterAll(() => rmSync(directory, { recursive: true, force: true }));
+afterAll(async () => {
+  await server?.destroy();
+  rmSync(directory, { recursive: true, force: true });
+});
 
 const bob = `bob@${hostname()}`;
 const carol = `carol@${hostname()}`;
 
-function workspace(name: string) {
-  const dir = join(directory, name);
+type Store = 'sqlite' | 'postgres';
+
+function workspace(name: string, kind: Store) {
+  const dir = join(directory, `${kind}-${name}`);
   spawnSync('mkdir', ['-p', dir]);
   const marker = join(dir, 'marker.txt');
   const file = join(dir, 'runbooks.yaml');
@@ -68,12 +77,16 @@ runbooks:
   const answers = join(dir, 'answers.yaml');
   writeFileSync(answers, 'announce: "posted in #incident"\n');
   const db = join(dir, 'sessions.db');
-  const env = (operator: string) => ({ ...process.env, RUNBOOK_OPERATOR: operator, NO_COLOR: '1' });
-  const as = (operator: string, ...args: string[]) =>
-    spawnSync(process.execPath, [builtBinary, '--file', file, '--db', db, ...args], { encoding: 'utf8', timeout: 60_000, env: env(operator), stdio: ['pipe', 'pipe', 'pipe'] });
+  // On the shared store each operator logs in as their own role; the URL names none (libpq's PGUSER does).
+  const storeUrl = kind === 'postgres' ? server.url('x').replace('x@', '') : undefined;
+  const where = storeUrl ? ['--store', storeUrl, '--db', db] : ['--db', db];
+  const env = (operator: string, role = operator) => ({ ...process.env, RUNBOOK_OPERATOR: operator, PGUSER: role, NO_COLOR: '1' });
+  const asRole = (operator: string, role: string, ...args: string[]) =>
+    spawnSync(process.execPath, [builtBinary, '--file', file, ...where, ...args], { encoding: 'utf8', timeout: 60_000, env: env(operator, role), stdio: ['pipe', 'pipe', 'pipe'] });
+  const as = (operator: string, ...args: string[]) => asRole(operator, operator, ...args);
   /** Bob's headless run, in the background; resolves lines as they come. */
   const bobRuns = (...extra: string[]) => {
-    const child = spawn(process.execPath, [builtBinary, '--file', file, '--db', db, 'run', 'restore-thing', '--env', 'production', '--incident', 'INC-9', '--answers', answers, '--yes', '--confirm', 'prod-db', ...extra], {
+    const child = spawn(process.execPath, [builtBinary, '--file', file, ...where, 'run', 'restore-thing', '--env', 'production', '--incident', 'INC-9', '--answers', answers, '--yes', '--confirm', 'prod-db', ...extra], {
       env: env('bob'),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -95,23 +108,30 @@ runbooks:
     return { child, exit, line, output: () => ({ stdout, stderr }) };
   };
   const effects = () => (existsSync(marker) ? readFileSync(marker, 'utf8').split(';').filter(Boolean).length : 0);
-  return { file, db, answers, as, bobRuns, effects };
+  /** The store as the approve command names it. */
+  const storeFlag = storeUrl ? `--store ${storeUrl}` : `--db ${db}`;
+  return { file, db, answers, as, asRole, bobRuns, effects, storeFlag };
 }
 
 type ExportedEvent = { seq: number; type: string; stepId: string | null; actor: string; data: Record<string, unknown> };
 
-describe('two operators on one jump host (SQLite)', () => {
+const places: Array<[string, Store]> = [
+  ['two operators on one jump host (SQLite)', 'sqlite'],
+  ['two operators on two machines (the shared PostgreSQL store)', 'postgres'],
+];
+
+for (const [title, kind] of places) describe(title, () => {
   it('the run waits, the approver sees the same preview in her process, approves, and the run proceeds', async () => {
-    const w = workspace('approve');
+    const w = workspace('approve', kind);
     const run = w.bobRuns('--approval-timeout', '60s');
     const waiting = await run.line(/runbook approve /);
     const id = /Session (\S+):/.exec(run.output().stdout)![1]!;
-    expect(waiting.trim()).toBe(`runbook approve ${id} write-marker --db ${w.db}`);
+    expect(waiting.trim()).toBe(`runbook approve ${id} write-marker ${w.storeFlag}`);
     expect(run.output().stdout).toContain('write-marker waits up to 1m00s for approval (environment "production" requires 1 approval for every action); another operator runs:');
 
     const listed = w.as('carol', 'approvals', '--json');
     expect(listed.status).toBe(0);
-    const [request] = (JSON.parse(listed.stdout) as { approvals: Array<Record<string, unknown>> }).approvals;
+    const [request] = (JSON.parse(listed.stdout) as { approvals: Array<Record<string, unknown>> }).approvals.filter((entry) => entry.session === id);
     expect(request).toMatchObject({ session: id, step: 'write-marker', env: 'production', protected: true, incident: 'INC-9', requestedBy: bob, required: 1, command: waiting.trim() });
 
     // Without a terminal and without --confirm: the preview is printed, nothing is recorded.
@@ -132,6 +152,12 @@ describe('two operators on one jump host (SQLite)', () => {
     const self = w.as('bob', 'approve', id, 'write-marker', '--confirm', 'prod-db');
     expect(self.status).toBe(2);
     expect(self.stderr).toContain(`${bob} asked for this approval, so cannot decide on it: another operator must`);
+    if (kind === 'postgres') {
+      // Bob under carol's name, logged in as himself: recorded (the log keeps the attempt), not counted.
+      const forged = w.asRole('carol', 'bob', 'approve', id, 'write-marker', '--confirm', 'prod-db');
+      expect(forged.status).toBe(2);
+      expect(forged.stderr).toMatch(/your decision was recorded \(event \d+\) but does not count: written by database role "bob", which also asked for this approval/);
+    }
     const wrongName = w.as('carol', 'approve', id, '--confirm', 'production');
     expect(wrongName.status).toBe(2);
     expect(wrongName.stderr).toContain('type "prod-db" exactly to approve an action on protected production');
@@ -145,13 +171,14 @@ describe('two operators on one jump host (SQLite)', () => {
 
     expect(await run.exit).toBe(0);
     expect(w.effects()).toBe(1);
-    expect(w.as('carol', 'approvals').stdout.trim()).toBe('No action waits for approval.');
+    expect(w.as('carol', 'approvals').stdout).not.toContain(id);
 
     const events = (JSON.parse(w.as('carol', 'export', id, '--format', 'json').stdout) as { events: ExportedEvent[] }).events;
     expect(events.filter((event) => event.stepId === 'write-marker').map((event) => `${event.type}:${event.actor}`)).toEqual([
       `StepOpened:${bob}`,
       `ActionPreviewed:${bob}`,
       `ApprovalRequested:${bob}`,
+      ...(kind === 'postgres' ? [`ActionApproved:${carol}`] : []),
       `ActionApproved:${carol}`,
       `ActionConfirmed:${bob}`,
       `ActionIntended:${bob}`,
@@ -160,13 +187,14 @@ describe('two operators on one jump host (SQLite)', () => {
     ]);
     const md = w.as('carol', 'export', id, '--format', 'md').stdout;
     expect(md).toContain(`### \`write-marker\`: preview ${hash}`);
-    expect(md).toContain(`| approved | ${carol} |`);
+    expect(md).toContain(`| approved | ${carol}${kind === 'postgres' ? ' (role carol)' : ''} |`);
+    if (kind === 'postgres') expect(md).toContain(`| approved | ${carol} (role bob) |`);
     expect(md).toContain('| checked the target with the owner |');
     expect(w.as('carol', 'verify', id).status).toBe(0);
   });
 
   it('a rejection stops the run (exit 1), saying who and why; nothing runs', async () => {
-    const w = workspace('reject');
+    const w = workspace('reject', kind);
     const run = w.bobRuns('--approval-timeout', '60s');
     await run.line(/runbook approve /);
     const id = /Session (\S+):/.exec(run.output().stdout)![1]!;
@@ -182,13 +210,13 @@ describe('two operators on one jump host (SQLite)', () => {
   });
 
   it('no decision within --approval-timeout exits 2 naming the command; approved later, the resumed run proceeds', async () => {
-    const w = workspace('timeout');
+    const w = workspace('timeout', kind);
     const run = w.bobRuns('--approval-timeout', '1s');
     expect(await run.exit).toBe(2);
     const { stdout, stderr } = run.output();
     const id = /Session (\S+):/.exec(stdout)![1]!;
     expect(stderr + stdout).toContain(`no decision on action "write-marker" within 1.0 s`);
-    expect(stderr + stdout).toContain(`another operator runs "runbook approve ${id} write-marker --db ${w.db}"`);
+    expect(stderr + stdout).toContain(`another operator runs "runbook approve ${id} write-marker ${w.storeFlag}"`);
     expect(stdout + stderr).toContain('--approval-timeout 1s');
     expect(w.as('carol', 'approve', id, '--confirm', 'prod-db').status).toBe(0);
     const resumed = w.as('bob', 'run', '--resume', id, '--answers', w.answers, '--yes', '--confirm', 'prod-db', '--approval-timeout', '1s');
@@ -198,7 +226,7 @@ describe('two operators on one jump host (SQLite)', () => {
   });
 
   it('a bad --approval-timeout is a usage error', () => {
-    const w = workspace('bad-flag');
+    const w = workspace('bad-flag', kind);
     const bad = w.as('bob', 'run', 'restore-thing', '--env', 'production', '--incident', 'I', '--approval-timeout', 'soon');
     expect(bad.status).toBe(2);
     expect(bad.stderr.trim()).toBe('runbook: --approval-timeout takes a duration like "10m", "1h" or "90s", got "soon"');
