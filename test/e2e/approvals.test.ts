@@ -2,30 +2,37 @@
  * Four-eyes approval in real pseudo-terminals (tmux), the built binary on both sides: Bob's
  * session screen waits for approval showing the exact command; Carol runs it in a terminal of
  * her own, reads the preview and types the environment's name; Bob's screen changes by itself
- * to approved and asks for his typed confirmation, and the action runs. Both share one SQLite
- * file, as two users of one jump host do.
+ * to approved and asks for his typed confirmation, and the action runs. On one SQLite file, as
+ * two users of one jump host share it, and on the shared PostgreSQL store, each logged in as
+ * their own database role.
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createStoreServer, type TestStoreServer } from '../support/pg-store.js';
 import { assertCanRunTerminal, openTerminal, type Terminal } from '../support/tmux.js';
 
 let directory: string;
+let server: TestStoreServer;
 const terminals: Terminal[] = [];
 
-beforeAll(() => {
+beforeAll(async () => {
   assertCanRunTerminal();
   directory = mkdtempSync(join(tmpdir(), 'runbook-e2e-approvals-'));
-});
+  server = await createStoreServer({ writers: ['bob', 'carol'] });
+}, 120_000);
 afterEach(async () => {
   for (const terminal of terminals.splice(0)) await terminal.close();
 });
-afterAll(() => rmSync(directory, { recursive: true, force: true }));
+afterAll(async () => {
+  await server?.destroy();
+  rmSync(directory, { recursive: true, force: true });
+});
 
-function workspace() {
-  const marker = join(directory, 'restored.marker');
-  const file = join(directory, 'runbooks.yaml');
+function workspace(kind: 'sqlite' | 'postgres') {
+  const marker = join(directory, `${kind}-restored.marker`);
+  const file = join(directory, `${kind}-runbooks.yaml`);
   writeFileSync(
     file,
     `version: 1
@@ -52,7 +59,11 @@ runbooks:
           - { id: sign-off, kind: manual, title: Sign off, do: Confirm with the owner. }
 `,
   );
-  return { file, db: join(directory, 'sessions.db'), marker };
+  const db = join(directory, `${kind}-sessions.db`);
+  // On the shared store each operator logs in as their own role (PGUSER); the URL names none.
+  const where = kind === 'postgres' ? ['--store', server.url('x').replace('x@', ''), '--db', db] : ['--db', db];
+  const storeFlag = kind === 'postgres' ? `--store ${where[1]}` : `--db ${db}`;
+  return { file, where, storeFlag, marker };
 }
 
 /** The screen's text with the lines joined where the command was broken with a trailing backslash. */
@@ -60,12 +71,12 @@ function unbroken(screen: string): string {
   return screen.replace(/ \\\n\s*/g, ' ');
 }
 
-describe('approval in real terminals', () => {
+describe.each(['sqlite', 'postgres'] as const)('approval in real terminals on %s', (kind) => {
   it("the driver's screen waits with the approver's command and updates live when the approver, in her own terminal, approves", async () => {
-    const { file, db, marker } = workspace();
+    const { file, where, storeFlag, marker } = workspace(kind);
     const driver = await openTerminal({
-      args: ['start', 'restore-thing', '--env', 'production', '--incident', 'INC-5', '--file', file, '--db', db],
-      env: { RUNBOOK_OPERATOR: 'bob', NO_COLOR: '1' },
+      args: ['start', 'restore-thing', '--env', 'production', '--incident', 'INC-5', '--file', file, ...where],
+      env: { RUNBOOK_OPERATOR: 'bob', PGUSER: 'bob', NO_COLOR: '1' },
       columns: 110,
       rows: 34,
     });
@@ -76,13 +87,18 @@ describe('approval in real terminals', () => {
     let screen = await driver.waitForText('waiting for approval: 0 of 1', 15_000);
     const id = /session (\d{8}-\d{6}-[A-Za-z0-9]+)/.exec(screen)![1]!;
     expect(screen).toMatch(/another operator \(not bob@\S+\) runs:/);
-    const command = `runbook approve ${id} write-marker --db ${db}`;
+    const command = `runbook approve ${id} write-marker ${storeFlag}`;
     expect(unbroken(screen)).toContain(command);
     screen = await driver.waitForText('waiting for approval; updates by itself', 5_000);
     expect(screen).not.toContain('Type "prod-db"');
 
     // Carol runs exactly that command (the binary behind "runbook"), in a terminal of her own.
-    const approver = await openTerminal({ args: command.split(' ').slice(1), env: { RUNBOOK_OPERATOR: 'carol', NO_COLOR: '1' }, columns: 110, rows: 34 });
+    const approver = await openTerminal({
+      args: command.split(' ').slice(1),
+      env: { RUNBOOK_OPERATOR: 'carol', PGUSER: 'carol', NO_COLOR: '1' },
+      columns: 110,
+      rows: 34,
+    });
     terminals.push(approver);
     const asked = await approver.waitForText('Type "prod-db" to approve this action on PROTECTED production', 15_000);
     expect(asked).toContain(`Session ${id}: restore-thing on PROTECTED production, incident INC-5`);
