@@ -10,7 +10,7 @@ import { OperatorError } from '../../errors.js';
 import type { DrivenSession, ReconcileOutcome } from '../../services/session/driven-session.js';
 import { stepDefinition, type SessionState } from '../../state/session-state.js';
 import type { Choice } from '../../steps/provider.js';
-import { awaitingApproval } from '../session/action-phase.js';
+import { previewedNotConfirmed } from '../session/action-phase.js';
 import { useApprovalWatch } from './use-approval-watch.js';
 
 /** What is running right now (one thing at a time). */
@@ -198,9 +198,10 @@ export function useSession(session: DrivenSession): { view: SessionView; command
       });
   }, [session, fail]);
 
-  // The current action waits for a decision made elsewhere: read the store for it.
-  const waitingCurrent = state.currentStepId ? state.steps[state.currentStepId] : undefined;
-  const waiting = Boolean(waitingCurrent && !closed && !takenOver && state.status === 'open' && awaitingApproval(waitingCurrent)?.kind === 'pending');
+  // The current action's approval is decided elsewhere: read the store while it waits, and
+  // while it is approved but not confirmed yet (a rejection or a second opinion may still come).
+  const gated = state.currentStepId ? state.steps[state.currentStepId] : undefined;
+  const waiting = Boolean(gated?.approvalRule && previewedNotConfirmed(gated) && !closed && !takenOver && state.status === 'open');
   useApprovalWatch(session, waiting, fail);
 
   // Recomputed when the state changes (a given input leaves the list).
