@@ -210,15 +210,16 @@ export class DrivenSession {
   /**
    * Reads what other processes appended since this state and folds it in: approvals and
    * rejections, which approvers append without the lease (this process keeps driving). Returns
-   * the new events (none most of the time). When decisions arrived the whole log is folded
-   * again as stored, so the database roles a shared store's server stamped on each event (this
-   * process's own requests included) are compared as every other reader compares them.
+   * the new events (none most of the time). When decisions arrived (or `whole` asks) the whole
+   * log is folded again as stored, so the database roles a shared store's server stamped on each
+   * event (this process's own requests included, which its own appends and snapshots do not
+   * carry) are compared as every other reader compares them.
    */
-  refresh(): readonly SessionEvent[] {
+  refresh(options: { readonly whole?: boolean } = {}): readonly SessionEvent[] {
     if (this.log.isClosed) return [];
     const tail = this.store.readAfter(this.id, this.current.lastSeq);
-    if (tail.length === 0) return [];
-    this.current = tail.some((event) => DECISIONS.has(event.type)) ? foldEvents(this.id, this.store.read(this.id)) : foldFrom(this.current, tail);
+    if (tail.length === 0 && !options.whole) return [];
+    this.current = options.whole || tail.some((event) => DECISIONS.has(event.type)) ? foldEvents(this.id, this.store.read(this.id)) : foldFrom(this.current, tail);
     for (const listener of this.listeners) listener(this.current, tail);
     return tail;
   }
@@ -252,8 +253,9 @@ export class DrivenSession {
     if (!step) throw this.unknownStep(stepId);
     const call = this.call(stepId, options);
     const prepared = this.runner.prepare(call.step, call.scope);
-    // The newest decisions first: a rejection that came after the approval stops the action.
-    if (step.approvalRule) this.refresh();
+    // The newest decisions first (a rejection that came after the approval stops the action),
+    // counted on the log as stored, never on a cached fold.
+    if (step.approvalRule) this.refresh({ whole: true });
     this.apply({ type: 'RecordIntent', stepId, provider: prepared.uses, params: prepared.recorded, idempotencyKey: call.idempotencyKey, at: this.now().toISOString() });
     const result = await this.runner.action(call, prepared);
     return this.apply({ type: 'RecordActionResult', stepId, result, durationMs: result.durationMs });
