@@ -6,6 +6,7 @@
 import { dirname } from 'node:path';
 import { openEventStore, type EventStore } from '../state/event-store.js';
 import { openStoreReadOnly, requireStore, requireStoreReadOnly } from '../state/open-store.js';
+import type { PostgresEventStore } from '../state/postgres/pg-event-store.js';
 import { storeLocation } from '../state/postgres/store-location.js';
 import type { CliIO } from './io.js';
 import type { ParsedCommand } from './spec.js';
@@ -16,26 +17,26 @@ export function usesSharedStore(command: ParsedCommand): boolean {
 }
 
 /** Opens the store to drive sessions (the SQLite file is created when missing). */
-export async function openCommandStore(command: ParsedCommand): Promise<EventStore> {
-  if (command.store) return openShared(command);
+export async function openCommandStore(command: ParsedCommand, io: CliIO): Promise<EventStore> {
+  if (command.store) return openShared(command, io);
   return openEventStore(command.db);
 }
 
 /** Opens an existing store to drive a session (resume): the SQLite file must exist. */
-export async function requireCommandStore(command: ParsedCommand): Promise<EventStore> {
-  if (command.store) return openShared(command);
+export async function requireCommandStore(command: ParsedCommand, io: CliIO): Promise<EventStore> {
+  if (command.store) return openShared(command, io);
   return requireStore(command.db);
 }
 
 /** Opens the store only to read; undefined when the SQLite file does not exist yet. */
 export async function readCommandStore(command: ParsedCommand, io: CliIO): Promise<EventStore | undefined> {
-  if (command.store) return openShared(command);
+  if (command.store) return openShared(command, io);
   return openStoreReadOnly(command.db, notice(io));
 }
 
 /** Like readCommandStore; an OperatorError naming the file when there is none. */
 export async function requireReadCommandStore(command: ParsedCommand, io: CliIO): Promise<EventStore> {
-  if (command.store) return openShared(command);
+  if (command.store) return openShared(command, io);
   return requireStoreReadOnly(command.db, notice(io));
 }
 
@@ -48,9 +49,20 @@ function notice(io: CliIO) {
   return (text: string) => io.stderr.write(`runbook: ${text}\n`);
 }
 
-/** The PostgreSQL store, loaded only when named: pg and the worker never load for the SQLite file. */
-async function openShared(command: ParsedCommand): Promise<EventStore> {
+/**
+ * The PostgreSQL store (`runbook push` opens it here), loaded only when named: pg and the
+ * worker never load for the SQLite file.
+ */
+export async function openSharedStore(command: ParsedCommand): Promise<PostgresEventStore> {
   const { openPostgresStore } = await import('../state/postgres/pg-event-store.js');
   // Artifacts stay on this machine, beside where its local log would be.
   return openPostgresStore({ url: command.store!, localDirectory: dirname(command.db) });
+}
+
+/** The shared store, after pushing what went on in the local log while it could not be reached. */
+async function openShared(command: ParsedCommand, io: CliIO): Promise<EventStore> {
+  const store = await openSharedStore(command);
+  const { pushPendingSessions } = await import('./push-pending.js');
+  pushPendingSessions(command.db, store, io);
+  return store;
 }

@@ -2,6 +2,10 @@
 import type { CommandSpec } from './spec.js';
 
 const json = { type: 'boolean', help: 'print JSON for scripts' } as const;
+const continueLocally = {
+  type: 'boolean',
+  help: "when the shared store (--store) cannot be reached, go on in this machine's local log (--db) without asking; the choice is recorded and \"runbook push\" uploads the session later",
+} as const;
 
 export const commands: readonly CommandSpec[] = [
   {
@@ -23,6 +27,7 @@ export const commands: readonly CommandSpec[] = [
       incident: { type: 'string', value: 'REF', help: 'incident reference (required on protected environments)' },
       at: { type: 'string', value: 'SECTION', help: 'open at this section' },
       set: { type: 'string', multiple: true, value: 'key=value', help: 'give a runbook input; repeatable' },
+      'continue-locally': continueLocally,
     },
     positionals: [1, 1],
     interactive: { headless: 'runbook run <runbook> --env E --answers FILE' },
@@ -31,7 +36,7 @@ export const commands: readonly CommandSpec[] = [
   {
     name: 'run',
     usage:
-      'runbook run <runbook> [--env E] [--drill] [--incident REF] [--at SECTION] [--set key=value ...] [--answers FILE] [--yes] [--confirm NAME] [--approval-timeout DURATION] [--json] | runbook run --resume SESSION [...]',
+      'runbook run <runbook> [--env E] [--drill] [--incident REF] [--at SECTION] [--set key=value ...] [--answers FILE] [--yes] [--confirm NAME] [--approval-timeout DURATION] [--continue-locally] [--json] | runbook run --resume SESSION [...]',
     summary: 'run a whole runbook headless (cron, CI): same session, rules and log as the screen',
     description: [
       'Every step in order. Checks and waits run as on screen. Actions are previewed (the dry run is recorded) and run',
@@ -66,6 +71,7 @@ export const commands: readonly CommandSpec[] = [
       'approval-timeout': { type: 'string', value: 'DURATION', help: "how long an action waits for another operator's approval (e.g. 30m); exit 2 when none comes" },
       json,
       resume: { type: 'string', value: 'SESSION', help: 'go on with an interrupted session at its exact step' },
+      'continue-locally': continueLocally,
     },
     positionals: [0, 1],
     load: () => import('./commands/run.js'),
@@ -74,7 +80,7 @@ export const commands: readonly CommandSpec[] = [
     name: 'resume',
     usage: 'runbook resume [<session>]',
     summary: 'reopen an interrupted session at the exact step',
-    options: {},
+    options: { 'continue-locally': continueLocally },
     positionals: [0, 1],
     interactive: { headless: 'runbook sessions' },
     load: () => import('./commands/resume.js'),
@@ -263,6 +269,14 @@ export const commands: readonly CommandSpec[] = [
     },
     positionals: [1, 1],
     load: () => import('./commands/handoff.js'),
+  },
+  {
+    name: 'push',
+    usage: 'runbook push [<session> | --all]',
+    summary: "upload local sessions to the shared store (fast-forward only; a session continued there keeps both branches)",
+    options: { all: { type: 'boolean', help: 'every local session whose hash chain verifies' } },
+    positionals: [0, 1],
+    load: () => import('./commands/push.js'),
   },
   {
     name: 'follow',

@@ -17,7 +17,8 @@ import { SessionStart } from '../ui/screens/SessionStart.js';
 import type { CliIO } from './io.js';
 import { readCommandStore } from './command-store.js';
 import { loadCommandRunbooks } from './runbooks-file.js';
-import { launched, sessionService } from './session-terminal.js';
+import { drivingService } from './driving-service.js';
+import { launched } from './session-terminal.js';
 import type { ParsedCommand } from './spec.js';
 
 /** What home shows from the session database: interrupted sessions and restore-test evidence. */
@@ -57,7 +58,7 @@ export async function homeSessionData(command: ParsedCommand, io: CliIO, runbook
 /** Starts and resumes sessions for the home screen; `driven` collects them so the command can release them. */
 export async function homeLauncher(command: ParsedCommand, io: CliIO, driven: DrivenSession[]): Promise<SessionLauncher & { close(): void }> {
   const runbooks = loadCommandRunbooks(command, io);
-  const service = await sessionService(command, io);
+  const service = await drivingService(command, io);
   return {
     SessionStart,
     SessionResume,
@@ -73,6 +74,6 @@ export async function homeLauncher(command: ParsedCommand, io: CliIO, driven: Dr
       driven.push(session);
       return launched(session);
     },
-    close: () => service.store.close(),
+    close: () => service.close(),
   };
 }

@@ -1,25 +1,16 @@
 /**
- * What `start` and `resume` share: the service on the command's database, and running a session
- * screen until it exits, then printing its last lines (how to resume, how to export) once Ink has
- * let go of the terminal.
+ * What `start` and `resume` share: running a session screen until it exits, then printing its
+ * last lines (how to resume, how to export) once Ink has let go of the terminal.
  */
 import type { ReactNode } from 'react';
 import type { ExitCode } from '../exit-codes.js';
-import type { EventStore } from '../state/event-store.js';
-import { openCommandStore } from './command-store.js';
-import { SessionService } from '../services/session/session-service.js';
+import type { SessionService } from '../services/session/session-service.js';
 import { type DrivenSession } from '../services/session/driven-session.js';
 import { runApp, type TerminalStreams } from '../ui/run-app.js';
 import type { LaunchedSession } from '../ui/hooks/use-session-launch.js';
 import { themeFor } from '../ui/theme.js';
 import type { CliIO } from './io.js';
-import type { ParsedCommand } from './spec.js';
 import { closeScreen } from './screen-closing.js';
-
-/** The session service on the command's store (the SQLite file is created on first use). */
-export async function sessionService(command: ParsedCommand, io: CliIO, store?: EventStore): Promise<SessionService> {
-  return new SessionService({ store: store ?? (await openCommandStore(command)), processEnv: io.env });
-}
 
 /** The session as the screen takes it: everything it shows comes from the session's fold. */
 export function launched(session: DrivenSession): LaunchedSession {
@@ -48,6 +39,6 @@ export async function runSessionApp(service: SessionService, io: CliIO, screen: 
     );
   } finally {
     closeScreen(driven, closing, io);
-    service.store.close();
+    service.close();
   }
 }

@@ -88,6 +88,22 @@ interface SessionDbRow {
   current_step: string | null;
 }
 
+/**
+ * A local log pushed (runbook push) after someone had continued the same session on the shared
+ * store: kept beside the session's log, whole and never merged, so neither history is lost.
+ */
+export interface KeptBranch {
+  /** Its name: the pushing host and the branch head's hash prefix. */
+  readonly branch: string;
+  /** The last event it shares with the session's log (0: none). */
+  readonly forkSeq: number;
+  readonly pushedAt: string;
+  /** The database role that pushed it. */
+  readonly dbRole: string;
+  /** Its own events after forkSeq, as they were hashed in the local log. */
+  readonly events: readonly RawEvent[];
+}
+
 /** A store's snapshots of folded states: a cache for resume, never read by export or verify. */
 export interface SnapshotStore {
   keys(sessionId: string): SnapshotKey[];
@@ -130,6 +146,8 @@ export interface EventStore {
   sessions(): SessionRow[];
   /** Ids starting with `prefix`. */
   idsWithPrefix(prefix: string): string[];
+  /** Branches kept beside the session's log, oldest push first (only a shared store has any). */
+  branches(sessionId: string): KeptBranch[];
   readonly snapshots: SnapshotStore;
   readonly leases: LeaseStore;
   readonly checkResults: CheckResultStore;
@@ -235,6 +253,31 @@ export class SqliteEventStore implements EventStore {
     return stored;
   }
 
+  /**
+   * Copies events of another log as they were hashed (a session going on here because the shared
+   * store became unreachable): they must continue this file's copy of the session exactly, seq
+   * after seq and hash after hash, and each must hash to what it says.
+   */
+  importEvents(sessionId: string, events: readonly RawEvent[]): void {
+    if (this.readOnly) throw new Error(`import into session ${sessionId} through a store opened read-only`);
+    if (events.length === 0) return;
+    this.db.transaction(() => {
+      const head = this.selectHead.get(sessionId) as { last_seq: number; last_hash: string } | undefined;
+      let seq = head?.last_seq ?? 0;
+      let prevHash = head?.last_hash ?? GENESIS_HASH;
+      for (const event of events) {
+        seq++;
+        if (event.seq !== seq || event.prevHash !== prevHash || eventHash(sessionId, event) !== event.hash) {
+          throw new Error(`bug: event ${event.seq} of session ${sessionId} does not continue its copy in ${this.path} (at event ${seq - 1})`);
+        }
+        validateEvent(event);
+        this.insertEvent.run(sessionId, event.seq, event.at, event.type, event.stepId, canonicalJson(event.data), event.actor, event.prevHash, event.hash);
+        prevHash = event.hash;
+      }
+      this.project(sessionId, head === undefined, events as readonly SessionEvent[], undefined);
+    }).immediate();
+  }
+
   /** Every event of a session in order, validated. */
   read(sessionId: string): SessionEvent[] {
     return this.readAfter(sessionId, 0);
@@ -301,6 +344,19 @@ export class SqliteEventStore implements EventStore {
   sessions(): SessionRow[] {
     const rows = this.db.prepare('SELECT * FROM sessions ORDER BY started_at DESC, id DESC').all() as SessionDbRow[];
     return rows.map(toSessionRow);
+  }
+
+  /** None: branches are kept only on a shared store, where two machines' logs of a session meet. */
+  branches(): KeptBranch[] {
+    return [];
+  }
+
+  /** Sessions that went on in this file because a shared store could not be reached: what a push may have to upload. */
+  sessionsContinuedHere(): { readonly sessionId: string; readonly store: string }[] {
+    const rows = this.db
+      .prepare("SELECT DISTINCT session_id, json_extract(data, '$.store') AS store FROM events WHERE type = 'SwitchedToLocalLog' ORDER BY session_id")
+      .all() as { session_id: string; store: string }[];
+    return rows.map((row) => ({ sessionId: row.session_id, store: row.store }));
   }
 
   /** Ids starting with `prefix`. */

@@ -166,6 +166,8 @@ const eventDataSchemas = {
     /** The shared store, without its password. */
     store: z.string(),
     reason: z.string(),
+    /** The local log the session goes on in (this machine's SQLite file). */
+    localLog: z.string(),
   }),
   LockTakenOver: z.object({
     pid: z.number().int(),

@@ -153,7 +153,7 @@ export interface SessionState {
   /** Hand-offs in order: who, to whom, when. */
   readonly handoffs: readonly { readonly at: string; readonly from: string; readonly to: string | null; readonly note: string | null; readonly implicit: boolean }[];
   /** Set while the session goes on in a local log because the shared store was unreachable. */
-  readonly localFallback: { readonly at: string; readonly store: string; readonly reason: string } | null;
+  readonly localFallback: { readonly at: string; readonly store: string; readonly reason: string; readonly localLog: string } | null;
   readonly completion: EventData<'SessionCompleted'> | null;
   readonly abortReason: string | null;
 }
@@ -467,7 +467,7 @@ function apply(draft: Draft, event: SessionEvent): void {
       state.handoffs = [...state.handoffs, { at: event.at, from: event.data.from, to: event.data.to, note: event.data.note, implicit: event.data.implicit }];
       return;
     case 'SwitchedToLocalLog':
-      state.localFallback = { at: event.at, store: event.data.store, reason: event.data.reason };
+      state.localFallback = { at: event.at, store: event.data.store, reason: event.data.reason, localLog: event.data.localLog };
       return;
     case 'LockTakenOver':
       return;

@@ -17,6 +17,7 @@ export type Intent =
   | 'quit'
   | 'inspect'
   | 'yes'
+  | 'local'
   | 'up'
   | 'down'
   | 'pageUp'
@@ -57,6 +58,7 @@ const keyBindings: Readonly<Record<Intent, readonly Binding[]>> = {
   quit: [ctrl('c')],
   inspect: [letter('i')],
   yes: [letter('y')],
+  local: [letter('l')],
   up: [arrow('↑', 'upArrow'), letter('k')],
   down: [arrow('↓', 'downArrow'), letter('j')],
   pageUp: [arrow('pgup', 'pageUp')],

@@ -23,7 +23,7 @@ export async function decideRequest(
 ): Promise<{ readonly target: ApprovalTarget; readonly recorded: RecordedDecision; readonly actor: string }> {
   const reason = command.options.reason;
   if (typeof reason === 'string' && reason.length > REASON_LIMIT) throw new UsageError(`--reason is ${reason.length} characters; keep it under ${REASON_LIMIT}`);
-  const store = await requireCommandStore(command);
+  const store = await requireCommandStore(command, io);
   try {
     const actor = currentOperator(io.env);
     const now = new Date();

@@ -22,7 +22,7 @@ export async function run(command: ParsedCommand, io: CliIO): Promise<number> {
   // Evidence is a by-product: failing to keep it must not hide the checks' own results or exit code.
   try {
     const secrets = resolveEnvironment(result.env, loaded.file.environments[result.env]!, io.env).secrets;
-    const store = await openCommandStore(command);
+    const store = await openCommandStore(command, io);
     try {
       storeCheckRun(store, result, secrets);
     } finally {

@@ -4,11 +4,11 @@
  * next operator to resume at the exact step, here or on another machine.
  */
 import { writeLine, type CliIO } from '../io.js';
-import { sessionService } from '../session-terminal.js';
+import { drivingService } from '../driving-service.js';
 import type { ParsedCommand } from '../spec.js';
 
 export async function run(command: ParsedCommand, io: CliIO): Promise<number> {
-  const service = await sessionService(command, io);
+  const service = await drivingService(command, io, { existing: true, mayContinueLocally: false });
   try {
     const to = typeof command.options.to === 'string' ? command.options.to : null;
     const note = typeof command.options.note === 'string' ? command.options.note : null;
@@ -18,6 +18,6 @@ export async function run(command: ParsedCommand, io: CliIO): Promise<number> {
     writeLine(io.stdout, `It waits at step ${state.currentStepId ?? '(all steps finished)'}; pick it up with: runbook resume ${state.id}`);
     return 0;
   } finally {
-    service.store.close();
+    service.close();
   }
 }

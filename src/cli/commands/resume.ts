@@ -12,14 +12,14 @@ import { listSessions, resolveSessionId } from '../../state/sessions.js';
 import { SessionResume } from '../../ui/screens/SessionResume.js';
 import type { CliIO } from '../io.js';
 import { loadCommandRunbooks } from '../runbooks-file.js';
-import { launched, runSessionApp, sessionService } from '../session-terminal.js';
+import { drivingService } from '../driving-service.js';
+import { launched, runSessionApp } from '../session-terminal.js';
 import type { ParsedCommand } from '../spec.js';
-import { requireCommandStore } from '../command-store.js';
 
 /** Reopens a session and drives it on screen; resolves to the exit code. */
 export async function run(command: ParsedCommand, io: CliIO): Promise<number> {
-  const store = await requireCommandStore(command);
-  const service = await sessionService(command, io, store);
+  const service = await drivingService(command, io, { existing: true, ...(command.positionals[0] === undefined ? {} : { sessionId: command.positionals[0] }) });
+  const store = service.store;
   try {
     let sessionId = command.positionals[0] === undefined ? undefined : resolveSessionId(store, command.positionals[0]);
     const interrupted = listSessions(store, defaultLockOptions(currentHost(), io.env)).filter((session) => session.status === 'interrupted');
@@ -48,7 +48,7 @@ export async function run(command: ParsedCommand, io: CliIO): Promise<number> {
       });
     });
   } catch (error) {
-    store.close();
+    service.close();
     throw error;
   }
 }

@@ -15,7 +15,7 @@ import { gatherInputs, inputVariable } from '../../services/session/start-inputs
 import type { StepState } from '../../state/session-state.js';
 import { writeLine, type CliIO } from '../io.js';
 import { loadCommandRunbooks } from '../runbooks-file.js';
-import { sessionService } from '../session-terminal.js';
+import { drivingService } from '../driving-service.js';
 import type { ParsedCommand } from '../spec.js';
 
 /** Flags that only mean something when a session starts. */
@@ -56,7 +56,7 @@ export async function run(command: ParsedCommand, io: CliIO): Promise<number> {
     inputs = gathered.inputs;
   }
 
-  const service = await sessionService(command, io);
+  const service = await drivingService(command, io, resumeId ? { existing: true, sessionId: resumeId } : {});
   const stop = new AbortController();
   const onSignal = (signal: NodeJS.Signals) => {
     if (!stop.signal.aborted) writeLine(io.stderr, `runbook: ${signal}: stopping at the next step boundary (a running action finishes first)`);
@@ -86,6 +86,10 @@ export async function run(command: ParsedCommand, io: CliIO): Promise<number> {
         live.clear();
         writeLine(lines, stepLine(outcome));
       },
+      continuedLocally: (store, localLog) => {
+        live.clear();
+        writeLine(io.stderr, `runbook: the shared store ${store} cannot be reached: going on in the local log ${localLog} (recorded; "runbook push ${session.id}" uploads it once the store is back)`);
+      },
       waitingForApproval: (step, approve, timeoutMs) => {
         if (timeoutMs <= 0) return;
         live.clear();
@@ -99,6 +103,7 @@ export async function run(command: ParsedCommand, io: CliIO): Promise<number> {
       yes: command.options.yes === true,
       ...(text(command, 'confirm') ? { confirm: text(command, 'confirm')! } : {}),
       ...(approvalTimeoutMs !== undefined ? { approvalTimeoutMs } : {}),
+      continueLocally: command.options['continue-locally'] === true,
       stop: stop.signal,
       processEnv: io.env,
       reporter,
@@ -112,7 +117,7 @@ export async function run(command: ParsedCommand, io: CliIO): Promise<number> {
     live.clear();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
-    service.store.close();
+    service.close();
   }
 }
 

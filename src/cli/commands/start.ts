@@ -13,7 +13,8 @@ import { gatherInputs } from '../../services/session/start-inputs.js';
 import { SessionStart } from '../../ui/screens/SessionStart.js';
 import { writeLine, type CliIO } from '../io.js';
 import { loadCommandRunbooks } from '../runbooks-file.js';
-import { launched, runSessionApp, sessionService } from '../session-terminal.js';
+import { drivingService } from '../driving-service.js';
+import { launched, runSessionApp } from '../session-terminal.js';
 import type { ParsedCommand } from '../spec.js';
 
 /** Starts a session and drives it on screen; resolves to the exit code. */
@@ -34,7 +35,7 @@ export async function run(command: ParsedCommand, io: CliIO): Promise<number> {
   checkStart({ runbooks, runbookId, drill, at: at ?? null, inputs, ...(env === undefined ? {} : { env }) });
   for (const warning of warnings) writeLine(io.stderr, warning);
 
-  const service = await sessionService(command, io);
+  const service = await drivingService(command, io);
   return runSessionApp(service, io, (onExit, track) =>
     createElement(SessionStart, {
       runbookTitle: runbook.title,

@@ -9,6 +9,7 @@
  * saying what to add.
  */
 import { CancelledError } from '../../errors.js';
+import { StoreUnreachableError } from '../../state/postgres/sync-sql.js';
 import { ExitCode } from '../../exit-codes.js';
 import type { Step } from '../../runbooks/schema.js';
 import type { ApprovalStatus } from '../../state/approval-status.js';
@@ -55,6 +56,8 @@ export interface HeadlessReporter {
   stepStarted?(step: StepState): void;
   progress?(step: StepState, message: string): void;
   stepFinished?(outcome: HeadlessStepOutcome): void;
+  /** The shared store could not be reached and the session went on in the local log `localLog`. */
+  continuedLocally?(store: string, localLog: string): void;
   /** The action waits (up to `timeoutMs`) for another operator to run `command`. */
   waitingForApproval?(step: StepState, command: string, timeoutMs: number): void;
 }
@@ -68,6 +71,8 @@ export interface HeadlessOptions {
   readonly confirm?: string;
   /** `--approval-timeout`: how long an action waits for its approval (default: not at all, the run stops there). */
   readonly approvalTimeoutMs?: number;
+  /** `--continue-locally`: when the shared store cannot be reached, go on in this machine's local log. */
+  readonly continueLocally?: boolean;
   /** Aborted by SIGINT/SIGTERM: the run stops at the next step boundary (a running action finishes first). */
   readonly stop: AbortSignal;
   readonly processEnv: NodeJS.ProcessEnv;
@@ -90,22 +95,35 @@ export async function runHeadless(options: HeadlessOptions): Promise<HeadlessRes
   const inputs = giveLostInputs(session, options.processEnv);
   if (inputs) return stopAt(inputs, ExitCode.usage);
 
+  // The shared store went away: with --continue-locally the session goes on in the local log, and
+  // the step that was under way runs again there (a result the store did not take is kept).
+  const continuedLocally = (error: unknown): boolean => {
+    if (!(error instanceof StoreUnreachableError) || !options.continueLocally || !session.canContinueLocally) return false;
+    session.continueLocally(error.reason);
+    options.reporter?.continuedLocally?.(error.location, session.state.localFallback!.localLog);
+    return true;
+  };
+
   for (;;) {
     if (options.stop.aborted) return stopAt(signalStop(session, options.stop), ExitCode.cancelled);
     if (session.lost) return stopAt({ stepId: null, reason: 'taken-over', message: session.lost.message }, ExitCode.usage);
     const currentId = session.state.currentStepId;
     if (currentId === null) break;
-    if (session.state.steps[currentId]!.status === 'pending') session.openStep(currentId);
-    const step = session.state.steps[currentId]!;
-    const definition = stepDefinition(session.state, currentId)!;
-    options.reporter?.stepStarted?.(step);
     const started = Date.now();
+    let step: StepState;
     let outcome: StepRun;
     try {
-      outcome = await runStep(options, step, definition);
+      if (session.state.steps[currentId]!.status === 'pending') session.openStep(currentId);
+      step = session.state.steps[currentId]!;
+      options.reporter?.stepStarted?.(step);
+      outcome = await runStep(options, step, stepDefinition(session.state, currentId)!);
     } catch (error) {
       if (error instanceof CancelledError && options.stop.aborted) return stopAt(signalStop(session, options.stop), ExitCode.cancelled);
-      throw error;
+      if (!continuedLocally(error)) throw error;
+      // A failure the store did not take is recorded locally now: the run stops there as it would have.
+      const now = session.state.steps[currentId]!;
+      if (now.status === 'failed') return stopAt({ stepId: currentId, reason: 'failed', message: `${now.kind} "${currentId}" failed: ${now.error ?? now.check?.detail ?? ''}` }, ExitCode.failed);
+      continue;
     }
     const finished: HeadlessStepOutcome = {
       id: step.id,
@@ -120,7 +138,13 @@ export async function runHeadless(options: HeadlessOptions): Promise<HeadlessRes
     if (outcome.kind !== 'done') return stopAt(outcome.stop, outcome.kind === 'failed' ? ExitCode.failed : ExitCode.usage);
   }
 
-  const ended = session.complete();
+  let ended: SessionState;
+  try {
+    ended = session.complete();
+  } catch (error) {
+    if (!continuedLocally(error)) throw error;
+    ended = session.complete();
+  }
   const drill = ended.completion?.drill;
   return { sessionId: session.id, status: 'completed', exitCode: drill && !drill.passed ? ExitCode.failed : ExitCode.ok, steps: outcomes, stop: null, state: ended };
 }

@@ -10,10 +10,11 @@ import type { Step } from '../../runbooks/schema.js';
 import { resolveTemplates } from '../../runbooks/templates.js';
 import { approvalStatus, type ApprovalStatus } from '../../state/approval-status.js';
 import { decide, type Command, type Refusal } from '../../state/decide.js';
-import { ConcurrentAppendError, type EventStore } from '../../state/event-store.js';
+import { ConcurrentAppendError, type SqliteEventStore } from '../../state/event-store.js';
 import type { EventData, NewEvent, SessionEvent } from '../../state/events.js';
 import { idempotencyKey } from '../../state/idempotency.js';
-import type { SessionTakenOverError } from '../../state/lock.js';
+import type { SessionLock, SessionTakenOverError } from '../../state/lock.js';
+import { StoreUnreachableError } from '../../state/postgres/sync-sql.js';
 import { REDACTED } from '../../state/redact.js';
 import { foldEvents, foldFrom, inFlightSteps, stepDefinition, type SessionState, type StepState } from '../../state/session-state.js';
 import type { ProviderDefinition } from '../../steps/definition.js';
@@ -48,6 +49,9 @@ export interface ApprovalWait {
   readonly status: ApprovalStatus;
 }
 
+/** Commands that record what was observed: kept when the shared store did not take them, to record locally. */
+const OBSERVATIONS: ReadonlySet<Command['type']> = new Set(['RecordCheck', 'RecordActionResult']);
+
 /** How often a driver waiting for a decision reads its store for one. */
 export const APPROVAL_POLL_MS = 500;
 
@@ -58,8 +62,8 @@ const DECISIONS: ReadonlySet<string> = new Set(['ActionApproved', 'ActionRejecte
 export interface DrivenSessionParts {
   readonly state: SessionState;
   readonly log: SessionLog;
-  /** The store the log writes to, read for what approvers append (see `refresh`). */
-  readonly store: EventStore;
+  /** This machine's local log and a lock on the session there, for going on when the shared store cannot be reached. */
+  readonly localLog?: (sessionId: string) => { readonly store: SqliteEventStore; readonly lock: SessionLock };
   readonly environment: ResolvedEnvironment;
   readonly secrets: SessionSecrets;
   readonly runbookChanges: readonly string[];
@@ -77,7 +81,9 @@ export class DrivenSession {
   readonly runbookChanges: readonly string[];
   private current: SessionState;
   private readonly log: SessionLog;
-  private readonly store: EventStore;
+  private readonly localLog: DrivenSessionParts['localLog'];
+  /** An observation (a check's or an action's result) the shared store did not take: recorded locally if the operator goes on there. */
+  private unrecorded: Command | null = null;
   private readonly now: () => Date;
   private readonly secrets: SessionSecrets;
   private readonly runner: StepRunner;
@@ -86,7 +92,7 @@ export class DrivenSession {
   constructor(parts: DrivenSessionParts) {
     this.current = parts.state;
     this.log = parts.log;
-    this.store = parts.store;
+    this.localLog = parts.localLog;
     this.now = parts.now;
     this.environment = parts.environment;
     this.secrets = parts.secrets;
@@ -204,7 +210,7 @@ export class DrivenSession {
 
   /** The command another operator runs to approve the step's previewed action. */
   approveCommand(stepId: string): string {
-    return approveCommand(this.store, this.id, stepId);
+    return approveCommand(this.log.store, this.id, stepId);
   }
 
   /**
@@ -217,9 +223,9 @@ export class DrivenSession {
    */
   refresh(options: { readonly whole?: boolean } = {}): readonly SessionEvent[] {
     if (this.log.isClosed) return [];
-    const tail = this.store.readAfter(this.id, this.current.lastSeq);
+    const tail = this.log.readAfter(this.id, this.current.lastSeq);
     if (tail.length === 0 && !options.whole) return [];
-    this.current = options.whole || tail.some((event) => DECISIONS.has(event.type)) ? foldEvents(this.id, this.store.read(this.id)) : foldFrom(this.current, tail);
+    this.current = options.whole || tail.some((event) => DECISIONS.has(event.type)) ? foldEvents(this.id, this.log.read(this.id)) : foldFrom(this.current, tail);
     for (const listener of this.listeners) listener(this.current, tail);
     return tail;
   }
@@ -353,6 +359,28 @@ export class DrivenSession {
     this.log.close();
   }
 
+  /** True while the session is on a shared store and may go on in this machine's local log instead. */
+  get canContinueLocally(): boolean {
+    return this.localLog !== undefined && this.log.store.kind === 'postgres';
+  }
+
+  /**
+   * Goes on in this machine's local log because the shared store cannot be reached (the
+   * operator chose it): the events seen so far are copied there as they were hashed, the choice
+   * is recorded there, and so is a check's or an action's result the store did not take. Every
+   * command appends locally from now on; "runbook push" uploads the session when the store is back.
+   */
+  continueLocally(reason: string): SessionState {
+    if (!this.canContinueLocally) throw new OperatorError(`session ${this.id} is not on a shared store; it already is in the local log`);
+    const from = this.log.store.location;
+    const unrecorded = this.unrecorded;
+    const local = this.localLog!(this.id);
+    this.log.moveTo(local.store, local.lock, this.id);
+    let state = this.apply({ type: 'RecordLocalFallback', data: { store: from, reason, localLog: local.store.location } });
+    if (unrecorded) state = this.apply(unrecorded);
+    return state;
+  }
+
   /** Decides a command or throws its refusal. */
   decideOrThrow(command: Command): NewEvent[] {
     const decision = decide(this.current, command);
@@ -387,8 +415,11 @@ export class DrivenSession {
     for (let tries = 1; ; tries++) {
       const events = this.decideOrThrow(command);
       try {
-        return this.appendEvents(events);
+        const state = this.appendEvents(events);
+        this.unrecorded = null;
+        return state;
       } catch (error) {
+        if (error instanceof StoreUnreachableError && OBSERVATIONS.has(command.type)) this.unrecorded = command;
         if (!(error instanceof ConcurrentAppendError) || tries >= 5 || this.refresh().length === 0) throw error;
       }
     }

@@ -12,7 +12,7 @@ import { findEnvironment, findRunbook, findSection } from '../../runbooks/lookup
 import type { Environment } from '../../runbooks/schema.js';
 import { toPlainJson } from '../../state/canonical-json.js';
 import { decide, drillRefusal, unknownInputRefusal, type Command } from '../../state/decide.js';
-import type { EventStore } from '../../state/event-store.js';
+import type { EventStore, SqliteEventStore } from '../../state/event-store.js';
 import type { EventData } from '../../state/events.js';
 import { acquireLock, defaultLockOptions, type LockOptions, type SessionLock } from '../../state/lock.js';
 import { currentHost, currentOperator } from '../../state/operator.js';
@@ -45,6 +45,13 @@ export interface SessionServiceOptions {
   readonly artifactsRoot?: string;
   readonly lock?: Partial<LockOptions>;
   readonly productVersion?: string;
+  /**
+   * This machine's local log (the SQLite file), opened when a session on the shared store goes
+   * on there because the store cannot be reached (DrivenSession.continueLocally).
+   */
+  readonly localLog?: () => SqliteEventStore;
+  /** Set when the service itself runs on the local log because the shared store was unreachable at start: recorded in each session it starts or resumes. */
+  readonly localFallback?: EventData<'SwitchedToLocalLog'>;
 }
 
 export interface StartRequest {
@@ -89,6 +96,7 @@ export class SessionService {
   private readonly now: () => Date;
   private readonly operator: string;
   private readonly lockOptions: LockOptions;
+  private local: SqliteEventStore | undefined;
 
   constructor(options: SessionServiceOptions) {
     this.options = options;
@@ -137,7 +145,7 @@ export class SessionService {
     const lock = acquireLock(this.store, id, { ...this.lockOptions, operator: this.operator });
     try {
       const session = this.drive(foldEvents(id, []), lock, secrets, resolved, []);
-      session.appendEvents(decision.events);
+      session.appendEvents([...decision.events, ...this.fallbackEvents(session)]);
       return session;
     } catch (error) {
       lock.release();
@@ -179,6 +187,7 @@ export class SessionService {
       if (current.driver && current.driver !== this.operator && current.handoffs.at(-1)?.to !== this.operator) {
         events.push(...session.decideOrThrow({ type: 'HandOff', data: { from: current.driver, to: this.operator, note: null, implicit: true } }));
       }
+      events.push(...this.fallbackEvents(session));
       session.appendEvents(events);
       return session;
     } catch (error) {
@@ -219,6 +228,12 @@ export class SessionService {
     }
   }
 
+  /** Closes the store, and the local log when a session went on there. */
+  close(): void {
+    this.store.close();
+    this.local?.close();
+  }
+
   /** A session's state without driving it (no lock): for listings, exports and screens. */
   inspect(sessionId: string): SessionState {
     const state = loadSessionState(this.store, sessionId);
@@ -226,11 +241,25 @@ export class SessionService {
     return state;
   }
 
+  /** The operator's choice to go on locally, when the service runs on the local log because the shared store was unreachable. */
+  private fallbackEvents(session: DrivenSession) {
+    return this.options.localFallback ? session.decideOrThrow({ type: 'RecordLocalFallback', data: this.options.localFallback }) : [];
+  }
+
+  /** A lock on the session in this machine's local log, opened once, for going on there. */
+  private localLogFor(sessionId: string): { store: SqliteEventStore; lock: SessionLock } {
+    this.local ??= this.options.localLog!();
+    return { store: this.local, lock: acquireLock(this.local, sessionId, { ...this.lockOptions, operator: this.operator }) };
+  }
+
   private drive(state: SessionState, lock: SessionLock, secrets: SessionSecrets, environment: ReturnType<typeof resolveEnvironment>, changes: readonly string[]): DrivenSession {
+    const shared = this.store.kind === 'postgres';
+    // On a shared store the log keeps a copy of what it has seen, to go on locally from if the store goes away.
+    const events = shared && state.lastSeq > 0 ? this.store.readRaw(state.id).slice(0, state.lastSeq) : [];
     return new DrivenSession({
       state,
-      log: new SessionLog({ store: this.store, lock, redactor: secrets.redactor, actor: this.operator, now: this.now }),
-      store: this.store,
+      log: new SessionLog({ store: this.store, lock, redactor: secrets.redactor, actor: this.operator, now: this.now, events }),
+      ...(shared && this.options.localLog ? { localLog: (sessionId: string) => this.localLogFor(sessionId) } : {}),
       environment,
       secrets,
       runbookChanges: changes,

@@ -57,7 +57,7 @@ export function describeEvent(event: RawEvent): EventLine {
     case 'SessionHandedOff':
       return line(`handed off by ${data.from}${data.to ? ` to ${data.to}` : ''}${data.implicit ? ' (resumed by them)' : ''}${data.note ? `: ${data.note}` : ''}`);
     case 'SwitchedToLocalLog':
-      return line(`went on in the local log: the shared store ${data.store} was unreachable (${data.reason})`);
+      return line(`went on in the local log ${data.localLog}: the shared store ${data.store} was unreachable (${data.reason})`);
     case 'LockTakenOver':
       return line(`lock taken over from pid ${data.pid} on ${data.host}: ${data.reason}`);
     case 'SessionCompleted':

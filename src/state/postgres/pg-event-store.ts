@@ -6,7 +6,7 @@
  */
 import { canonicalJson, toPlainJson } from '../canonical-json.js';
 import type { CheckResultQuery, CheckResultRecord, CheckResultStore } from '../check-results.js';
-import { ConcurrentAppendError, LeaseLostError, type AppendOptions, type EventStore, type SessionRow, type SnapshotStore } from '../event-store.js';
+import { ConcurrentAppendError, LeaseLostError, type AppendOptions, type EventStore, type KeptBranch, type SessionRow, type SnapshotStore } from '../event-store.js';
 import { validateEvent, type NewEvent, type RawEvent, type SessionEvent } from '../events.js';
 import { eventHash, GENESIS_HASH } from '../hash-chain.js';
 import type { LeaseHolder, LeaseRequest, LeaseStore, StaleCheck, TakenLease } from '../lease-store.js';
@@ -105,6 +105,52 @@ export class PostgresEventStore implements EventStore {
       }
     }
     return stored;
+  }
+
+  /**
+   * Pushes events of a local log as they were hashed (runbook push): fast-forward only, after the
+   * store's head (`afterSeq`, `afterHash`); 'diverged' when the store's head is not that any more.
+   */
+  importEvents(sessionId: string, afterSeq: number, afterHash: string, events: readonly RawEvent[], state: SessionState): 'pushed' | 'diverged' {
+    const rows = events.map((event) => ({ seq: event.seq, at: event.at, type: event.type, stepId: event.stepId, data: canonicalJson(event.data), actor: event.actor, prevHash: event.prevHash, hash: event.hash }));
+    const last = events[events.length - 1]!;
+    const projection = {
+      runbook: state.runbook?.id ?? '',
+      env: state.env,
+      drill: state.drill,
+      operator: state.operator,
+      startedAt: state.startedAt ?? last.at,
+      lastEventAt: last.at,
+      lastSeq: last.seq,
+      lastHash: last.hash,
+      state: state.status === 'new' ? 'open' : state.status,
+      currentStep: state.currentStepId,
+    };
+    const result = this.sql.query('SELECT runbook.import($1, $2, $3, $4::jsonb, $5::jsonb) AS outcome', [sessionId, afterSeq, afterHash, JSON.stringify(rows), JSON.stringify(projection)]);
+    return result.rows[0]!.outcome as 'pushed' | 'diverged';
+  }
+
+  /** Keeps a local log that diverged from the store's beside it, whole and unmerged; false when that branch was kept already. */
+  keepBranch(sessionId: string, branch: string, forkSeq: number, events: readonly RawEvent[]): boolean {
+    const result = this.sql.query('INSERT INTO runbook.branches (session_id, branch, fork_seq, events) VALUES ($1, $2, $3, $4) ON CONFLICT (session_id, branch) DO NOTHING', [
+      sessionId,
+      branch,
+      forkSeq,
+      JSON.stringify(events),
+    ]);
+    return result.rowCount === 1;
+  }
+
+  branches(sessionId: string): KeptBranch[] {
+    return this.sql
+      .query('SELECT branch, fork_seq, events, pushed_at, db_role FROM runbook.branches WHERE session_id = $1 ORDER BY pushed_at, branch', [sessionId])
+      .rows.map((row) => ({
+        branch: row.branch as string,
+        forkSeq: Number(row.fork_seq),
+        pushedAt: (row.pushed_at as Date).toISOString(),
+        dbRole: row.db_role as string,
+        events: JSON.parse(row.events as string) as RawEvent[],
+      }));
   }
 
   read(sessionId: string): SessionEvent[] {

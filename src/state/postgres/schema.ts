@@ -87,6 +87,16 @@ const migrations: readonly string[] = [
      finished_at text NOT NULL,
      db_role name NOT NULL DEFAULT session_user
    );
+   -- A local log pushed after someone else continued the same session: kept whole beside it, never merged.
+   CREATE TABLE runbook.branches (
+     session_id text NOT NULL REFERENCES runbook.sessions (id),
+     branch text NOT NULL,
+     fork_seq integer NOT NULL,
+     events text NOT NULL,
+     pushed_at timestamptz NOT NULL DEFAULT now(),
+     db_role name NOT NULL DEFAULT session_user,
+     PRIMARY KEY (session_id, branch)
+   );
    CREATE INDEX check_results_by_signal ON runbook.check_results (asset, signal_kind, status, finished_at);
    CREATE INDEX check_results_by_run ON runbook.check_results (run_id);
 
@@ -140,6 +150,33 @@ const migrations: readonly string[] = [
        current_step = CASE WHEN p_projection ? 'currentStep' THEN p_projection->>'currentStep' ELSE current_step END
      WHERE id = p_session;
      PERFORM pg_notify('runbook_events', p_session || ' ' || (p_projection->>'lastSeq'));
+   END $$;
+
+   -- A push of a local log (runbook push): the events as they were hashed, fast-forward only.
+   CREATE FUNCTION runbook.import(p_session text, p_after integer, p_after_hash text, p_events jsonb, p_projection jsonb)
+   RETURNS text LANGUAGE plpgsql AS $$
+   DECLARE
+     head runbook.sessions%ROWTYPE;
+     e jsonb;
+   BEGIN
+     SELECT * INTO head FROM runbook.sessions WHERE id = p_session FOR UPDATE;
+     IF NOT FOUND THEN
+       IF p_after <> 0 THEN RETURN 'diverged'; END IF;
+       INSERT INTO runbook.sessions (id, runbook, env, drill, operator, started_at, last_event_at, last_seq, last_hash, state, current_step)
+       VALUES (p_session, p_projection->>'runbook', p_projection->>'env', (p_projection->>'drill')::boolean, p_projection->>'operator',
+               p_projection->>'startedAt', p_projection->>'lastEventAt', 0, '', 'open', NULL);
+     ELSIF head.last_seq <> p_after OR head.last_hash <> p_after_hash THEN
+       RETURN 'diverged';
+     END IF;
+     FOR e IN SELECT * FROM jsonb_array_elements(p_events) LOOP
+       INSERT INTO runbook.events (session_id, seq, at, type, step_id, data, actor, prev_hash, hash)
+       VALUES (p_session, (e->>'seq')::integer, e->>'at', e->>'type', e->>'stepId', e->>'data', e->>'actor', e->>'prevHash', e->>'hash');
+     END LOOP;
+     UPDATE runbook.sessions SET last_event_at = p_projection->>'lastEventAt', last_seq = (p_projection->>'lastSeq')::integer,
+       last_hash = p_projection->>'lastHash', state = p_projection->>'state', current_step = p_projection->>'currentStep'
+     WHERE id = p_session;
+     PERFORM pg_notify('runbook_events', p_session || ' ' || (p_projection->>'lastSeq'));
+     RETURN 'pushed';
    END $$;`,
 ];
 
@@ -210,6 +247,8 @@ export function grantRoles(sql: SyncSql, writers: readonly string[] = [], reader
     `GRANT INSERT ON runbook.check_results TO ${WRITER_ROLE}`,
     `GRANT USAGE ON ALL SEQUENCES IN SCHEMA runbook TO ${WRITER_ROLE}`,
     `GRANT EXECUTE ON FUNCTION runbook.append(text, integer, text, bigint, jsonb, jsonb) TO ${WRITER_ROLE}`,
+    `GRANT EXECUTE ON FUNCTION runbook.import(text, integer, text, jsonb, jsonb) TO ${WRITER_ROLE}`,
+    `GRANT INSERT ON runbook.branches TO ${WRITER_ROLE}`,
   ];
   sql.transaction(statements.map((statement) => ({ sql: statement })));
   for (const [roles, group] of [[writers, WRITER_ROLE], [readers, READER_ROLE]] as const) {

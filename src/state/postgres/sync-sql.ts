@@ -35,7 +35,7 @@ export class SqlError extends Error {
 
 /** The shared store did not answer: say so at once, with what to do. Exit 1. */
 export class StoreUnreachableError extends OperatorError {
-  constructor(readonly location: string, reason: string) {
+  constructor(readonly location: string, readonly reason: string) {
     super(`the shared session store ${location} is unreachable (${reason}); what is recorded stays recorded there: check the server and the network, or go on with the local log`, ExitCode.failed);
     this.name = 'StoreUnreachableError';
   }

@@ -8,6 +8,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { OperatorError } from '../../errors.js';
 import type { DrivenSession, ReconcileOutcome } from '../../services/session/driven-session.js';
+import { StoreUnreachableError } from '../../state/postgres/sync-sql.js';
 import { stepDefinition, type SessionState } from '../../state/session-state.js';
 import type { Choice } from '../../steps/provider.js';
 import { previewedNotConfirmed } from '../session/action-phase.js';
@@ -56,6 +57,8 @@ export interface SessionView {
   readonly readOnly?: boolean;
   /** The command another operator runs to approve the step's previewed action. */
   readonly approveCommand?: (stepId: string) => string;
+  /** The shared store did not take the last command (nothing of it was recorded); the session may go on in the local log. */
+  readonly storeUnreachable?: { readonly store: string; readonly reason: string } | null;
 }
 
 export interface SessionCommands {
@@ -73,6 +76,8 @@ export interface SessionCommands {
   /** Records the interruption and gives the lock up; a running check is abandoned, a running action is left in flight. */
   leave(): void;
   dismissMessage(): void;
+  /** Goes on in this machine's local log after the shared store did not answer (recorded there). */
+  continueLocally(): void;
 }
 
 const MAX_OUTPUT_LINES = 500;
@@ -90,6 +95,9 @@ export function useSession(session: DrivenSession): { view: SessionView; command
   const [message, setMessage] = useState<SessionMessage | null>(null);
   const [closed, setClosed] = useState(false);
   const [takenOver, setTakenOver] = useState<string | null>(() => session.lost?.message ?? null);
+  const [storeUnreachable, setStoreUnreachable] = useState<SessionView['storeUnreachable']>(null);
+  const storeUnreachableRef = useRef(storeUnreachable);
+  storeUnreachableRef.current = storeUnreachable;
   // Busy flag read synchronously by commands: a second key press never starts a second run.
   const busy = useRef(false);
   const closedRef = useRef(false);
@@ -101,7 +109,10 @@ export function useSession(session: DrivenSession): { view: SessionView; command
   useEffect(
     () =>
       session.subscribe((next) => {
-        if (!closedRef.current) setState(next);
+        if (closedRef.current) return;
+        setState(next);
+        // A command the store took: it answers again.
+        setStoreUnreachable(null);
       }),
     [session],
   );
@@ -110,9 +121,10 @@ export function useSession(session: DrivenSession): { view: SessionView; command
 
   const fail = useCallback((error: unknown) => {
     if (closedRef.current) return;
+    if (error instanceof StoreUnreachableError && session.canContinueLocally) setStoreUnreachable({ store: error.location, reason: error.reason });
     const text = error instanceof OperatorError ? [error.message, ...error.details].join('; ') : `internal error (a bug in runbook): ${(error as Error).message}`;
     setMessage({ tone: 'error', text });
-  }, []);
+  }, [session]);
 
   /** Runs `work` as the one current activity; results after leaving are dropped. */
   const runExclusive = useCallback(
@@ -331,6 +343,13 @@ export function useSession(session: DrivenSession): { view: SessionView; command
       dismissMessage() {
         setMessage(null);
       },
+      continueLocally() {
+        const unreachable = storeUnreachableRef.current;
+        if (!unreachable) return;
+        if (!attempt(() => session.continueLocally(unreachable.reason))) return;
+        setStoreUnreachable(null);
+        setMessage({ tone: 'info', text: `going on in the local log ${session.state.localFallback?.localLog} (recorded); "runbook push ${session.id}" uploads the session once the shared store is back` });
+      },
     }),
     [session, runCheck, loadChoices, attempt, runExclusive, runOptions, fail],
   );
@@ -338,8 +357,8 @@ export function useSession(session: DrivenSession): { view: SessionView; command
   // One object per change, not per render: the screen memoises what it draws on `view`.
   const approveCommand = useCallback((stepId: string) => session.approveCommand(stepId), [session]);
   const view = useMemo<SessionView>(
-    () => ({ state, activity, progress, output, choices, reconciled, message, pendingInputs, closed, takenOver, approveCommand }),
-    [state, activity, progress, output, choices, reconciled, message, pendingInputs, closed, takenOver, approveCommand],
+    () => ({ state, activity, progress, output, choices, reconciled, message, pendingInputs, closed, takenOver, approveCommand, storeUnreachable }),
+    [state, activity, progress, output, choices, reconciled, message, pendingInputs, closed, takenOver, approveCommand, storeUnreachable],
   );
   return { view, commands };
 }

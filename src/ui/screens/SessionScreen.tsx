@@ -100,7 +100,9 @@ export function SessionScreen({ session, onExit, keySettleMs }: SessionScreenPro
           ? 'finished'
           : busy
             ? 'busy'
-            : current && isCurrent && awaitingApproval(current, new Date(now))?.kind === 'pending'
+            : view.storeUnreachable
+              ? 'store-unreachable'
+              : current && isCurrent && awaitingApproval(current, new Date(now))?.kind === 'pending'
               ? 'awaiting-approval'
               : 'main';
 
@@ -167,6 +169,7 @@ export function SessionScreen({ session, onExit, keySettleMs }: SessionScreenPro
     help: mode.kind === 'help' ? () => dispatch({ type: 'close' }) : () => dispatch({ type: 'open-help' }),
     // "y" runs a previewed action that needs no typed confirmation (Enter does too).
     yes: recorded(() => current && isCurrent && awaitingConfirmation(current) && current.requiredConfirmation === null && !busy && commands.confirmAndRun('y')),
+    local: () => commands.continueLocally(),
     up: () => (choosing && viewedId === null ? moveChoice(-1) : browse(-1)),
     down: () => (choosing && viewedId === null ? moveChoice(1) : browse(1)),
     pageUp: () => browse(-1),
@@ -312,6 +315,12 @@ function infoLinesOf(session: DrivenSession, view: SessionView, columns: number)
     lines.push({ tone: 'warning', text: `reconciled ${outcome.stepId}: ${outcome.outcome} · ${outcome.detail}` });
   }
   if (view.takenOver) lines.push({ tone: 'error', text: view.takenOver });
+  if (view.storeUnreachable) {
+    lines.push({
+      tone: 'error',
+      text: `press l to go on in this machine's local log (recorded; "runbook push" uploads it later), or retry the store with the step's keys`,
+    });
+  }
   if (view.message) lines.push({ tone: view.message.tone === 'error' ? 'error' : 'warning', text: view.message.text });
   return lines;
 }

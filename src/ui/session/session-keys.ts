@@ -25,7 +25,9 @@ export type SessionKeyMode =
   /** Another process took the session over: nothing here may write to it any more. */
   | 'taken-over'
   /** `runbook follow`: a session driven elsewhere, shown live; nothing here writes. */
-  | 'following';
+  | 'following'
+  /** The shared store did not take the last command: every key tries it again, l goes on in the local log. */
+  | 'store-unreachable';
 
 /** What the footer's words depend on. */
 export interface KeyContext {
@@ -55,19 +57,22 @@ const browse: KeyEntry[] = [
   { intent: 'cancel', hint: null, help: 'back to the current step' },
 ];
 
+const main: readonly KeyEntry[] = [
+  { intent: 'confirm', hint: 'done', help: 'confirm / mark a manual step done / run the previewed action, then the next step' },
+  ...browse,
+  { intent: 'rerun', hint: 're-run', help: 're-run a check · preview a failed action again · list choices again · change an input' },
+  { intent: 'skip', hint: 'skip', help: 'skip the step (asks for the reason; recorded)' },
+  { intent: 'note', hint: 'note', help: 'add a note to the step (recorded)' },
+  { intent: 'inspect', hint: 'details', help: "show the step's full output and details" },
+  { intent: 'yes', hint: null, help: 'run a previewed action that needs no typed confirmation' },
+  help,
+  leave,
+  quit,
+];
+
 const map: Readonly<Record<SessionKeyMode, readonly KeyEntry[]>> = {
-  main: [
-    { intent: 'confirm', hint: 'done', help: 'confirm / mark a manual step done / run the previewed action, then the next step' },
-    ...browse,
-    { intent: 'rerun', hint: 're-run', help: 're-run a check · preview a failed action again · list choices again · change an input' },
-    { intent: 'skip', hint: 'skip', help: 'skip the step (asks for the reason; recorded)' },
-    { intent: 'note', hint: 'note', help: 'add a note to the step (recorded)' },
-    { intent: 'inspect', hint: 'details', help: "show the step's full output and details" },
-    { intent: 'yes', hint: null, help: 'run a previewed action that needs no typed confirmation' },
-    help,
-    leave,
-    quit,
-  ],
+  main,
+  'store-unreachable': [{ intent: 'local', hint: 'go on in the local log' }, ...main],
   busy: [{ intent: 'confirm', hint: 'wait…' }, ...browse, { intent: 'note', hint: 'note' }, { intent: 'inspect', hint: 'details' }, help, leave, quit],
   'awaiting-approval': [
     ...browse,
@@ -100,6 +105,7 @@ export function footerHints(mode: SessionKeyMode, context: KeyContext): KeyHint[
   if (mode === 'taken-over') hints.push(['', 'read-only: another process drives this session']);
   if (mode === 'awaiting-approval') hints.push(['', 'waiting for approval; updates by itself']);
   if (mode === 'following') hints.push(['', 'following live, read-only']);
+  if (mode === 'store-unreachable') hints.push(['', 'shared store unreachable; keys try it again']);
   for (const entry of map[mode]) {
     if (entry.hint === null) continue;
     const words = typeof entry.hint === 'function' ? entry.hint(context) : entry.hint;
