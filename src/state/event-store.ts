@@ -148,6 +148,8 @@ export interface EventStore {
   idsWithPrefix(prefix: string): string[];
   /** Branches kept beside the session's log, oldest push first (only a shared store has any). */
   branches(sessionId: string): KeptBranch[];
+  /** How many branches each session with any has kept beside its log, in one read (for listings). */
+  branchCounts(): Map<string, number>;
   readonly snapshots: SnapshotStore;
   readonly leases: LeaseStore;
   readonly checkResults: CheckResultStore;
@@ -349,6 +351,10 @@ export class SqliteEventStore implements EventStore {
   /** None: branches are kept only on a shared store, where two machines' logs of a session meet. */
   branches(): KeptBranch[] {
     return [];
+  }
+
+  branchCounts(): Map<string, number> {
+    return new Map();
   }
 
   /** Sessions that went on in this file because a shared store could not be reached: what a push may have to upload. */

@@ -153,6 +153,11 @@ export class PostgresEventStore implements EventStore {
       }));
   }
 
+  branchCounts(): Map<string, number> {
+    const rows = this.sql.query('SELECT session_id, count(*) AS branches FROM runbook.branches GROUP BY session_id').rows;
+    return new Map(rows.map((row) => [row.session_id as string, Number(row.branches)]));
+  }
+
   read(sessionId: string): SessionEvent[] {
     return this.readAfter(sessionId, 0);
   }
