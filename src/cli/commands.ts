@@ -89,6 +89,12 @@ export const commands: readonly CommandSpec[] = [
     name: 'sessions',
     usage: 'runbook sessions [--json] [--all]',
     summary: 'sessions with status, runbook, env, operator, started, last event',
+    description: [
+      'STATUS is active (a live process holds it), interrupted, completed or aborted; "diverged (N branches)" follows',
+      'when a local log pushed after the session went on in the shared store is kept beside its log, not merged',
+      '("runbook export S" shows both). --json: {"sessions": [{"id", "runbook", "env", "drill", "status", "operator",',
+      '"startedAt", "lastEventAt", "currentStep", "branches"}]}, newest first; branches counts those kept logs.',
+    ].join('\n'),
     options: { json, all: { type: 'boolean', help: 'include completed and aborted sessions' } },
     positionals: [0, 0],
     load: () => import('./commands/sessions.js'),

@@ -21,18 +21,22 @@ export interface SessionSummary {
   readonly currentStep: string | null;
   /** When active: the process driving it. */
   readonly heldBy?: { readonly pid: number; readonly host: string; readonly since: string };
+  /** Local logs kept beside its log after they diverged from it (runbook push); `runbook export` shows them. listSessions always says; absent is none. */
+  readonly branches?: number;
 }
 
 /** Sessions newest first; without `all`, only those still open (active or interrupted). */
 export function listSessions(store: EventStore, lockOptions: LockOptions, options: { all?: boolean } = {}): SessionSummary[] {
+  // One read for every session's branches, not one a session.
+  const branches = store.branchCounts();
   return store
     .sessions()
-    .map((row) => summarize(store, row, lockOptions))
+    .map((row) => summarize(store, row, lockOptions, branches.get(row.id) ?? 0))
     .filter((summary) => options.all || summary.status === 'active' || summary.status === 'interrupted');
 }
 
 /** A session's listing status. */
-function summarize(store: EventStore, row: SessionRow, lockOptions: LockOptions): SessionSummary {
+function summarize(store: EventStore, row: SessionRow, lockOptions: LockOptions, branches: number): SessionSummary {
   const base = {
     id: row.id,
     runbook: row.runbook,
@@ -42,6 +46,7 @@ function summarize(store: EventStore, row: SessionRow, lockOptions: LockOptions)
     startedAt: row.startedAt,
     lastEventAt: row.lastEventAt,
     currentStep: row.state === 'open' ? row.currentStep : null,
+    branches,
   };
   if (row.state !== 'open') return { ...base, status: row.state };
   const holder = lockHolder(store, row.id, lockOptions.now());

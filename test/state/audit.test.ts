@@ -167,7 +167,7 @@ describe('commands', () => {
     expect(listed.map((session: { id: string }) => session.id).sort()).toEqual([id, drillId, open.id].sort());
     expect(listed.find((session: { id: string }) => session.id === open.id)).toEqual({
       id: open.id, runbook: 'demo', env: 'staging', drill: false, status: 'interrupted', operator: 'alice@test-host',
-      startedAt: expect.any(String), lastEventAt: expect.any(String), currentStep: 'probe',
+      startedAt: expect.any(String), lastEventAt: expect.any(String), currentStep: 'probe', branches: 0,
     });
     expect(listed.find((session: { id: string }) => session.id === drillId)).toMatchObject({ status: 'completed', drill: true, currentStep: null });
     const held = await f.service().open(open.id);

@@ -1,5 +1,6 @@
 import { defaultLockOptions } from '../../state/lock.js';
 import { currentHost } from '../../state/operator.js';
+import { branchCount } from '../../state/export/kept-branches.js';
 import { listSessions, type SessionSummary } from '../../state/sessions.js';
 import { readCommandStore } from '../command-store.js';
 import { writeLine, type CliIO } from '../io.js';
@@ -16,7 +17,7 @@ export async function run(command: ParsedCommand, io: CliIO): Promise<number> {
     store?.close();
   }
   if (command.options.json === true) {
-    const shaped = sessions.map(({ id, runbook, env, drill, status, operator, startedAt, lastEventAt, currentStep }) => ({
+    const shaped = sessions.map(({ id, runbook, env, drill, status, operator, startedAt, lastEventAt, currentStep, branches }) => ({
       id,
       runbook,
       env,
@@ -26,6 +27,7 @@ export async function run(command: ParsedCommand, io: CliIO): Promise<number> {
       startedAt,
       lastEventAt,
       currentStep,
+      branches: branches ?? 0,
     }));
     writeLine(io.stdout, JSON.stringify({ sessions: shaped }, null, 2));
     return 0;
@@ -37,7 +39,7 @@ export async function run(command: ParsedCommand, io: CliIO): Promise<number> {
   const header = ['ID', 'STATUS', 'RUNBOOK', 'ENV', 'OPERATOR', 'STARTED', 'LAST EVENT', 'STEP'];
   const rows = sessions.map((session) => [
     session.id,
-    session.status + (session.heldBy ? ` (pid ${session.heldBy.pid})` : ''),
+    session.status + (session.heldBy ? ` (pid ${session.heldBy.pid})` : '') + (session.branches ? `, diverged (${branchCount(session.branches)})` : ''),
     session.runbook,
     session.env + (session.drill ? ' (drill)' : ''),
     session.operator,
@@ -48,10 +50,20 @@ export async function run(command: ParsedCommand, io: CliIO): Promise<number> {
   const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]!.length)));
   for (const row of [header, ...rows]) writeLine(io.stdout, row.map((value, column) => value.padEnd(widths[column]!)).join('  ').trimEnd());
   if (sessions.some((session) => session.status === 'interrupted')) {
-    writeLine(io.stdout, '', );
+    writeLine(io.stdout, '');
     writeLine(io.stdout, 'Resume one with "runbook resume <id>" (any unique prefix of the id will do).');
   }
+  const diverged = sessions.filter((session) => (session.branches ?? 0) > 0);
+  if (diverged.length > 0) writeLine(io.stdout, '');
+  for (const session of diverged) writeLine(io.stdout, divergedLine(session.id, session.branches!));
   return 0;
+}
+
+/** How a diverged session's branches came to be and where to see them. */
+function divergedLine(id: string, branches: number): string {
+  return branches === 1
+    ? `Session ${id} diverged: a local log pushed after it went on in this store is kept beside its log as a branch, not merged; "runbook export ${id}" shows both.`
+    : `Session ${id} diverged: ${branches} local logs pushed after it went on in this store are kept beside its log as branches, not merged; "runbook export ${id}" shows them all.`;
 }
 
 function shortTime(iso: string): string {

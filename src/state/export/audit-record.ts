@@ -3,11 +3,12 @@
  * stored (so a JSON export can be verified), the folded state, and a per-step summary.
  */
 import { OperatorError } from '../../errors.js';
-import type { EventStore } from '../event-store.js';
+import type { EventStore, KeptBranch } from '../event-store.js';
 import { drillResult, type DrillResult } from '../drill-result.js';
 import { validateEvent, type RawEvent } from '../events.js';
 import { evolve, initialState, type SessionState } from '../session-state.js';
 import { ApprovalHistory, type ApprovalRecord } from './approval-history.js';
+import { branchRecord, type BranchRecord } from './kept-branches.js';
 
 export interface AuditSession {
   readonly id: string;
@@ -46,17 +47,19 @@ export interface AuditRecord {
   readonly drill: DrillSummary | null;
   /** Every approval request with its decisions, in the order they were made. */
   readonly approvals: readonly ApprovalRecord[];
+  /** Local logs kept beside this one after they diverged from it, oldest push first; never folded into `state`. */
+  readonly branches: readonly BranchRecord[];
 }
 
 /** Reads and folds a session into its audit record. */
 export function loadAuditRecord(store: EventStore, sessionId: string): AuditRecord {
   const events = store.readRaw(sessionId);
   if (events.length === 0) throw new OperatorError(`session ${sessionId} has no events`);
-  return buildAuditRecord(sessionId, events);
+  return buildAuditRecord(sessionId, events, store.branches(sessionId));
 }
 
-/** Builds the record from a session's stored events. */
-export function buildAuditRecord(sessionId: string, events: readonly RawEvent[]): AuditRecord {
+/** Builds the record from a session's stored events and the branches kept beside them. */
+export function buildAuditRecord(sessionId: string, events: readonly RawEvent[], branches: readonly KeptBranch[] = []): AuditRecord {
   let state = initialState(sessionId);
   const approvals = new ApprovalHistory();
   for (const event of events) {
@@ -95,6 +98,7 @@ export function buildAuditRecord(sessionId: string, events: readonly RawEvent[])
     steps,
     drill,
     approvals: approvals.records(),
+    branches: branches.map((branch) => branchRecord(sessionId, branch, events)),
   };
 }
 

@@ -4,11 +4,13 @@
  * summary, then the session's timeline as SVG (with the drill's restore window and RTO); the
  * drill result and session facts follow, then the raw events, then every step's details.
  */
+import type { RawEvent } from '../events.js';
 import { notesOf } from '../session-state.js';
 import { approvalRows, outcomeText } from './approval-rows.js';
 import { formatDuration, type AuditRecord } from './audit-record.js';
 import { describeEvent } from './describe-event.js';
 import { drillFacts } from './drill-facts.js';
+import { branchCount, branchVerificationText, divergenceLede, forkText } from './kept-branches.js';
 import { escapeHtml as esc, htmlDocument } from './html-document.js';
 import { sessionFacts } from './session-facts.js';
 import { stepDetails } from './step-details.js';
@@ -22,6 +24,7 @@ const STYLE = `
 .step{break-inside:avoid;page-break-inside:avoid}
 table.summary td.status,table.summary td.who{white-space:nowrap}
 ol.moments{padding-left:1.4rem;font-size:13px}ol.moments li span.kind{font-weight:600}
+p.diverged{border-left:4px solid #ad1457;padding:.3rem .6rem;background:#fce4ec}
 `;
 
 /** Renders the record as a self-contained HTML document. */
@@ -32,6 +35,10 @@ export function renderHtml(record: AuditRecord): string {
   out.push(
     `<p class="lede">${esc(session.status)} · ${esc(session.env)}${session.drill ? ' · drill' : ''}${session.incident ? ` · incident ${esc(session.incident)}` : ''} · ${esc(session.operator)} · ${esc(session.startedAt ?? '')}${session.endedAt ? ` to ${esc(session.endedAt)}` : ''}</p>`,
   );
+
+  if (record.branches.length > 0) {
+    out.push(`<p class="diverged"><strong>Diverged:</strong> ${esc(branchCount(record.branches.length))} kept beside this log, not merged; see <a href="#divergence">Divergence</a>. Everything else here is this store's log.</p>`);
+  }
 
   out.push('<h2>Summary</h2>', summaryTable(stepSummaryRows(record)));
 
@@ -82,15 +89,22 @@ export function renderHtml(record: AuditRecord): string {
   out.push('</dl>');
   out.push(`<p>Check this record against tampering with <code>runbook verify ${esc(session.id)}</code> (or on its JSON export).</p>`);
 
-  out.push('<h2>Events</h2><table class="events"><thead><tr><th>#</th><th>time</th><th>step</th><th>result</th><th>actor</th><th>duration</th></tr></thead><tbody>');
-  for (const event of record.events) {
-    const line = describeEvent(event);
-    const failed = event.type === 'CheckFailed' || event.type === 'ActionFailed' ? ' class="failed"' : '';
-    out.push(
-      `<tr><td class="n">${event.seq}</td><td class="t">${esc(event.at)}</td><td>${esc(event.stepId ?? '')}</td><td${failed}>${esc(line.result)}</td><td>${esc(event.actor)}</td><td class="n">${esc(formatDuration(line.durationMs))}</td></tr>`,
-    );
+  out.push('<h2>Events</h2>', eventsTable(record.events));
+
+  if (record.branches.length > 0) {
+    out.push('<h2 id="divergence">Divergence</h2>', `<p>${esc(divergenceLede(record.branches.length))}</p>`);
+    for (const branch of record.branches) {
+      out.push(
+        `<section class="branch" data-branch="${esc(branch.name)}"><h3>Branch <code>${esc(branch.name)}</code></h3><dl>`,
+        `<dt>Leaves this log</dt><dd>${esc(forkText(branch))}</dd>`,
+        `<dt>Pushed</dt><dd>${esc(branch.pushedAt)} by database role ${esc(branch.dbRole)}</dd>`,
+        `<dt>Hash chain</dt><dd${branch.verified ? '' : ' class="failed"'}>${esc(branchVerificationText(branch))}</dd>`,
+        '</dl>',
+        eventsTable(branch.events),
+        '</section>',
+      );
+    }
   }
-  out.push('</tbody></table>');
 
   out.push('<h2>Steps</h2>');
   for (const id of state.order) {
@@ -109,4 +123,18 @@ export function renderHtml(record: AuditRecord): string {
     out.push('</ul>');
   }
   return htmlDocument({ title: `${session.runbook} session ${session.id}`, style: STYLE, body: out });
+}
+
+/** Events as a table: seq, time, step, what happened, actor, duration. */
+function eventsTable(events: readonly RawEvent[]): string {
+  const out = ['<table class="events"><thead><tr><th>#</th><th>time</th><th>step</th><th>result</th><th>actor</th><th>duration</th></tr></thead><tbody>'];
+  for (const event of events) {
+    const line = describeEvent(event);
+    const failed = event.type === 'CheckFailed' || event.type === 'ActionFailed' ? ' class="failed"' : '';
+    out.push(
+      `<tr><td class="n">${event.seq}</td><td class="t">${esc(String(event.at))}</td><td>${esc(event.stepId ?? '')}</td><td${failed}>${esc(line.result)}</td><td>${esc(String(event.actor))}</td><td class="n">${esc(formatDuration(line.durationMs))}</td></tr>`,
+    );
+  }
+  out.push('</tbody></table>');
+  return out.join('\n');
 }

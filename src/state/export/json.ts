@@ -12,6 +12,8 @@ export function renderJson(record: AuditRecord): string {
       drill: record.drill,
       approvals: record.approvals,
     },
+    // Local logs kept beside this one after they diverged from it: never part of `events` or the summary.
+    branches: record.branches.map(({ name, forkSeq, pushedAt, dbRole, verified, problem, events }) => ({ name, forkSeq, pushedAt, dbRole, verified, problem, events })),
   };
   return `${JSON.stringify(document, null, 1)}\n`;
 }

@@ -2,11 +2,13 @@
  * The Markdown audit record: an incident timeline (time, step, result, actor, duration), then
  * per-step details, notes, and for drills the RTO and recovery point.
  */
+import type { RawEvent } from '../events.js';
 import { notesOf } from '../session-state.js';
 import { approvalRows, outcomeText } from './approval-rows.js';
 import { formatDuration, type AuditRecord } from './audit-record.js';
 import { describeEvent } from './describe-event.js';
 import { drillFacts } from './drill-facts.js';
+import { branchVerificationText, divergenceLede, forkText } from './kept-branches.js';
 import { stepDetails } from './step-details.js';
 import { sessionFacts } from './session-facts.js';
 
@@ -26,11 +28,26 @@ export function renderMarkdown(record: AuditRecord): string {
   }
 
   out.push('## Timeline', '', '| # | time | step | result | actor | duration |', '|---:|---|---|---|---|---:|');
-  for (const event of record.events) {
-    const line = describeEvent(event);
-    out.push(`| ${event.seq} | ${event.at} | ${cell(event.stepId ?? '')} | ${cell(line.result)} | ${cell(event.actor)} | ${formatDuration(line.durationMs)} |`);
-  }
+  for (const event of record.events) out.push(eventRow(event));
   out.push('');
+
+  if (record.branches.length > 0) {
+    out.push('## Divergence', '', divergenceLede(record.branches.length), '');
+    for (const branch of record.branches) {
+      out.push(
+        `### Branch ${cell(branch.name)}`,
+        '',
+        `- **Leaves this log:** ${cell(forkText(branch))}`,
+        `- **Pushed:** ${branch.pushedAt} by database role ${cell(branch.dbRole)}`,
+        `- **Hash chain:** ${cell(branchVerificationText(branch))}`,
+        '',
+        '| # | time | step | result | actor | duration |',
+        '|---:|---|---|---|---|---:|',
+        ...branch.events.map(eventRow),
+        '',
+      );
+    }
+  }
 
   if (record.approvals.length > 0) {
     out.push('## Approvals', '');
@@ -62,6 +79,12 @@ export function renderMarkdown(record: AuditRecord): string {
     out.push('');
   }
   return `${out.join('\n')}\n`;
+}
+
+/** One event as a row of the timeline table. */
+function eventRow(event: RawEvent): string {
+  const line = describeEvent(event);
+  return `| ${event.seq} | ${cell(String(event.at))} | ${cell(event.stepId ?? '')} | ${cell(line.result)} | ${cell(String(event.actor))} | ${formatDuration(line.durationMs)} |`;
 }
 
 /** Text safe inside a Markdown table cell or list item. */

@@ -6,7 +6,7 @@
 import type { RawEvent } from '../events.js';
 import { shortHash } from '../preview-hash.js';
 
-export type MarkerKind = 'crash' | 'resume' | 'interrupt' | 'handoff' | 'approval';
+export type MarkerKind = 'crash' | 'resume' | 'interrupt' | 'handoff' | 'approval' | 'local' | 'diverged';
 
 export interface MarkerSpec {
   readonly kind: MarkerKind;
@@ -32,6 +32,10 @@ export const markerRules: Readonly<Record<string, MarkerRule>> = {
     const data = dataOf(event);
     return [{ kind: 'handoff', label: `${String(data.from)} handed over${data.to ? ` to ${String(data.to)}` : ''}${data.implicit ? ' (resumed there)' : ''}${data.note ? `: ${String(data.note)}` : ''}` }];
   },
+  SwitchedToLocalLog: (event) => {
+    const data = dataOf(event);
+    return [{ kind: 'local', label: `went on in the local log ${String(data.localLog)}: the shared store ${String(data.store)} was unreachable (${String(data.reason)})` }];
+  },
   ApprovalRequested: (event) => [{ kind: 'approval', label: `${event.actor} asked for approval of ${event.stepId} (preview ${shortHash(String(dataOf(event).hash))})` }],
   ActionApproved: (event) => {
     const reason = dataOf(event).reason;
@@ -48,10 +52,13 @@ export const markerRules: Readonly<Record<string, MarkerRule>> = {
 };
 
 /** How each marker kind is drawn and named in the legend. */
-export const markerStyles: Readonly<Record<MarkerKind, { readonly legend: string; readonly color: string; readonly shape: 'cross' | 'triangle' | 'square' | 'diamond' | 'circle' }>> = {
+export const markerStyles: Readonly<Record<MarkerKind, { readonly legend: string; readonly color: string; readonly shape: 'cross' | 'triangle' | 'square' | 'diamond' | 'circle' | 'ring' | 'fork' }>> = {
   crash: { legend: 'crash', color: '#c62828', shape: 'cross' },
   resume: { legend: 'resume', color: '#2e7d32', shape: 'triangle' },
   interrupt: { legend: 'interruption', color: '#616161', shape: 'square' },
   handoff: { legend: 'hand-off', color: '#1565c0', shape: 'diamond' },
   approval: { legend: 'approval', color: '#6a1b9a', shape: 'circle' },
+  local: { legend: 'local log', color: '#ef6c00', shape: 'ring' },
+  // Not an event of the log: where a branch kept beside it leaves it (see timeline.ts).
+  diverged: { legend: 'diverged', color: '#ad1457', shape: 'fork' },
 };

@@ -147,6 +147,10 @@ function symbol(shape: (typeof markerStyles)[keyof typeof markerStyles]['shape']
       return `<polygon points="${n(cx)},${n(cy - r)} ${n(cx + r)},${n(cy)} ${n(cx)},${n(cy + r)} ${n(cx - r)},${n(cy)}" fill="${color}"/>`;
     case 'circle':
       return `<circle cx="${n(cx)}" cy="${n(cy)}" r="${r}" fill="${color}"/>`;
+    case 'ring':
+      return `<circle cx="${n(cx)}" cy="${n(cy)}" r="${r - 1}" fill="none" stroke="${color}" stroke-width="2.5"/>`;
+    case 'fork':
+      return `<path d="M${n(cx)} ${n(cy + r)}L${n(cx)} ${n(cy)}L${n(cx - r)} ${n(cy - r)}M${n(cx)} ${n(cy)}L${n(cx + r)} ${n(cy - r)}" stroke="${color}" stroke-width="2.5" fill="none"/>`;
   }
 }
 

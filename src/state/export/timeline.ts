@@ -90,6 +90,14 @@ export function buildTimeline(record: AuditRecord): Timeline {
     }
   });
 
+  // Where each branch kept beside the log leaves it, after that event's own markers.
+  for (const branch of record.branches) {
+    const fork = branch.forkSeq > 0 ? events[branch.forkSeq - 1] : undefined;
+    const at = fork ? Date.parse(fork.at) : start;
+    markers.push({ kind: 'diverged', at, seq: branch.forkSeq, label: `diverged here: branch ${branch.name} (${branch.events.length} event${branch.events.length === 1 ? '' : 's'} of a local log, kept beside this log, not merged)` });
+  }
+  markers.sort((one, two) => one.seq - two.seq);
+
   const bars: TimelineBar[] = state.order.map((id) => {
     const step = state.steps[id]!;
     const opened = parse(step.openedAt) ?? parse(step.completedAt);
