@@ -123,7 +123,7 @@ describe('bash completion (a real bash running the generated function)', () => {
     expect(bashComplete('runbook start --')).toEqual(flagsOf('start'));
     expect(bashComplete('runbook run --re')).toEqual(['--resume']);
     // A short spelling follows its long one.
-    expect(bashComplete('runbook export -')).toEqual(['--format', '--output', '-o', '--file', '--db', '--help', '-h', '--version']);
+    expect(bashComplete('runbook export -')).toEqual(['--format', '--output', '-o', '--file', '--db', '--store', '--help', '-h', '--version']);
   });
 
   test('after "runbook start ": the runbook ids of the runbooks file', () => {

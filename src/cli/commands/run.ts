@@ -4,7 +4,8 @@
  * runner drive it, renders its progress, and sets the exit code.
  */
 import { resolve } from 'node:path';
-import { UsageError } from '../../errors.js';
+import { OperatorError, UsageError } from '../../errors.js';
+import { ExitCode } from '../../exit-codes.js';
 import { durationMs } from '../../runbooks/approval-rule.js';
 import { findRunbook } from '../../runbooks/lookup.js';
 import { loadAnswers } from '../../services/headless/answers.js';
@@ -12,6 +13,7 @@ import { closingLines, formatSeconds, runDocument, stepLine } from '../../servic
 import { runHeadless, type HeadlessReporter } from '../../services/headless/run-session.js';
 import { checkStart } from '../../services/session/session-service.js';
 import { gatherInputs, inputVariable } from '../../services/session/start-inputs.js';
+import { StoreUnreachableError } from '../../state/postgres/sync-sql.js';
 import type { StepState } from '../../state/session-state.js';
 import { writeLine, type CliIO } from '../io.js';
 import { loadCommandRunbooks } from '../runbooks-file.js';
@@ -113,6 +115,12 @@ export async function run(command: ParsedCommand, io: CliIO): Promise<number> {
     for (const line of closingLines(result, resume)) writeLine(line.startsWith('runbook: ') ? io.stderr : lines, line);
     if (json) io.stdout.write(runDocument(result, resume));
     return result.exitCode;
+  } catch (error) {
+    if (!(error instanceof StoreUnreachableError)) throw error;
+    throw new OperatorError(
+      `${error.message}. The run stopped there and nothing more was recorded; with --continue-locally a run goes on in this machine's local log (${command.db}) when that happens, to push later`,
+      ExitCode.failed,
+    );
   } finally {
     live.clear();
     process.off('SIGINT', onSignal);

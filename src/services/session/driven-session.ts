@@ -390,6 +390,7 @@ export class DrivenSession {
 
   /** Appends events durably (redacted), folds them in and tells listeners. */
   appendEvents(events: readonly NewEvent[]): SessionState {
+    if (events.length === 0) return this.current;
     const { state, stored } = this.log.append(this.current, events);
     this.current = state;
     for (const listener of this.listeners) listener(state, stored);

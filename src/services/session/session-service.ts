@@ -145,7 +145,8 @@ export class SessionService {
     const lock = acquireLock(this.store, id, { ...this.lockOptions, operator: this.operator });
     try {
       const session = this.drive(foldEvents(id, []), lock, secrets, resolved, []);
-      session.appendEvents([...decision.events, ...this.fallbackEvents(session)]);
+      session.appendEvents(decision.events);
+      session.appendEvents(this.fallbackEvents(session));
       return session;
     } catch (error) {
       lock.release();

@@ -60,7 +60,7 @@ port.on('message', (request) => {
     (result) => answer({ result }),
     (error) => {
       // A failed connection is dropped so the next call connects again.
-      if (!error.code || /^(08|57P)/.test(error.code)) {
+      if (!error.code || /^(08|57P|E[A-Z]+$)/.test(error.code)) {
         client?.end().catch(() => undefined);
         client = undefined;
       }

@@ -88,7 +88,8 @@ export class SyncSql {
   private call(request: object): unknown {
     const answer = this.send(request, this.timeoutMs) as { result?: unknown; error?: { message: string; code: string | null; detail: string | null } };
     if (answer.error) {
-      if (answer.error.code === null || /^(08|57P|53)/.test(answer.error.code)) {
+      // No SQLSTATE, a connection or shutdown class, or Node's socket errors (ECONNREFUSED, ETIMEDOUT…).
+      if (answer.error.code === null || /^(08|57P|53|E[A-Z]+$)/.test(answer.error.code)) {
         throw new StoreUnreachableError(this.options.location, answer.error.message);
       }
       throw new SqlError(answer.error.message, answer.error.code, answer.error.detail);
