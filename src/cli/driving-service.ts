@@ -8,6 +8,7 @@
 import { createInterface } from 'node:readline/promises';
 import { OperatorError } from '../errors.js';
 import { ExitCode } from '../exit-codes.js';
+import type { RunbooksFile } from '../runbooks/schema.js';
 import { SessionService } from '../services/session/session-service.js';
 import { openEventStore } from '../state/event-store.js';
 import { requireStore } from '../state/open-store.js';
@@ -63,4 +64,19 @@ async function agreesToContinueLocally(command: ParsedCommand, io: CliIO): Promi
   } finally {
     prompt.close();
   }
+}
+
+/**
+ * Says so when the shared store lives on a PostgreSQL server that environment `env` connects
+ * to: restoring that server would roll the session log back with it, the record of the very
+ * restore included.
+ */
+export async function warnWhenStoreOnTarget(command: ParsedCommand, file: RunbooksFile, env: string | undefined, io: CliIO): Promise<void> {
+  if (!command.store || env === undefined) return;
+  const { environmentsOnServer } = await import('../services/store-admin.js');
+  if (!environmentsOnServer(file, command.store).includes(env)) return;
+  writeLine(
+    io.stderr,
+    `runbook: warning: the shared store is on the same PostgreSQL server as a database of environment "${env}"; a restore of that server would roll the session log back with it: keep the store on a server no runbook restores`,
+  );
 }

@@ -9,6 +9,7 @@ import { describePush, pushSession } from '../services/push/push-session.js';
 import { openStoreReadOnly } from '../state/open-store.js';
 import { currentHost } from '../state/operator.js';
 import type { PostgresEventStore } from '../state/postgres/pg-event-store.js';
+import { serverAddress } from '../state/postgres/store-location.js';
 import { writeLine, type CliIO } from './io.js';
 
 /** Pushes the sessions of the local log at `localLog` that went on there instead of `shared`. */
@@ -23,7 +24,7 @@ export function pushPendingSessions(localLog: string, shared: PostgresEventStore
   if (!local) return;
   try {
     for (const { sessionId, store } of local.sessionsContinuedHere()) {
-      if (!sameServer(store, shared.location)) continue;
+      if (!sameStore(store, shared.location)) continue;
       const result = pushSession(local, shared, sessionId, currentHost());
       if (result.outcome === 'up-to-date' || (result.outcome === 'diverged' && result.keptBefore)) continue;
       writeLine(io.stderr, `runbook: ${describePush(result)}`);
@@ -36,11 +37,14 @@ export function pushPendingSessions(localLog: string, shared: PostgresEventStore
 }
 
 /** The same server and database, whichever role the URL logs in as. */
-function sameServer(a: string, b: string): boolean {
+function sameStore(a: string, b: string): boolean {
+  return serverAddress(a) !== undefined && serverAddress(a) === serverAddress(b) && databaseOf(a) === databaseOf(b);
+}
+
+function databaseOf(url: string): string | undefined {
   try {
-    const [left, right] = [new URL(a), new URL(b)];
-    return left.hostname === right.hostname && (left.port || '5432') === (right.port || '5432') && left.pathname === right.pathname;
+    return new URL(url).pathname;
   } catch {
-    return a === b;
+    return undefined;
   }
 }

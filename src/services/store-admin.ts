@@ -4,7 +4,7 @@
  */
 import type { RunbooksFile } from '../runbooks/schema.js';
 import { grantRoles, migrate, PG_SCHEMA_VERSION, READER_ROLE, schemaVersion, WRITER_ROLE } from '../state/postgres/schema.js';
-import { storeLocation } from '../state/postgres/store-location.js';
+import { serverAddress, storeLocation } from '../state/postgres/store-location.js';
 import { SyncSql } from '../state/postgres/sync-sql.js';
 
 export interface StoreStatus {
@@ -75,20 +75,11 @@ function connect(url: string): SyncSql {
   return new SyncSql({ url, location: storeLocation(url) });
 }
 
-/** Environments with a Postgres connection on the store's host and port. */
-function environmentsOnServer(file: RunbooksFile, url: string): string[] {
-  const store = hostPort(url);
+/** Environments with a Postgres connection on the store's server: a restore there would roll the session log back with it. */
+export function environmentsOnServer(file: RunbooksFile, url: string): string[] {
+  const store = serverAddress(url);
   if (!store) return [];
   return Object.entries(file.environments)
-    .filter(([, environment]) => Object.values(environment.postgres).some((connection) => hostPort(connection.url) === store))
+    .filter(([, environment]) => Object.values(environment.postgres).some((connection) => serverAddress(connection.url) === store))
     .map(([name]) => name);
-}
-
-function hostPort(url: string): string | undefined {
-  try {
-    const parsed = new URL(url.replace(/\$\{[^}]*\}/g, 'x'));
-    return `${parsed.hostname || 'localhost'}:${parsed.port || '5432'}`;
-  } catch {
-    return undefined;
-  }
 }

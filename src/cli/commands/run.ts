@@ -17,7 +17,7 @@ import { StoreUnreachableError } from '../../state/postgres/sync-sql.js';
 import type { StepState } from '../../state/session-state.js';
 import { writeLine, type CliIO } from '../io.js';
 import { loadCommandRunbooks } from '../runbooks-file.js';
-import { drivingService } from '../driving-service.js';
+import { drivingService, warnWhenStoreOnTarget } from '../driving-service.js';
 import type { ParsedCommand } from '../spec.js';
 
 /** Flags that only mean something when a session starts. */
@@ -68,6 +68,7 @@ export async function run(command: ParsedCommand, io: CliIO): Promise<number> {
   process.on('SIGTERM', onSignal);
   const live = new LiveLine(io, json);
   try {
+    await warnWhenStoreOnTarget(command, runbooks.file, runbookId ? chooseEnv(command, runbooks.file.environments) : undefined, io);
     const session = runbookId
       ? await service.start({
           runbooks,

@@ -13,7 +13,7 @@ import { gatherInputs } from '../../services/session/start-inputs.js';
 import { SessionStart } from '../../ui/screens/SessionStart.js';
 import { writeLine, type CliIO } from '../io.js';
 import { loadCommandRunbooks } from '../runbooks-file.js';
-import { drivingService } from '../driving-service.js';
+import { drivingService, warnWhenStoreOnTarget } from '../driving-service.js';
 import { launched, runSessionApp } from '../session-terminal.js';
 import type { ParsedCommand } from '../spec.js';
 
@@ -34,6 +34,7 @@ export async function run(command: ParsedCommand, io: CliIO): Promise<number> {
   const { inputs, warnings } = gatherInputs(runbook, parseSets(command.options.set), io.env);
   checkStart({ runbooks, runbookId, drill, at: at ?? null, inputs, ...(env === undefined ? {} : { env }) });
   for (const warning of warnings) writeLine(io.stderr, warning);
+  await warnWhenStoreOnTarget(command, runbooks.file, env, io);
 
   const service = await drivingService(command, io);
   return runSessionApp(service, io, (onExit, track) =>

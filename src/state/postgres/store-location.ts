@@ -10,3 +10,13 @@ export function storeLocation(url: string): string {
     return url.replace(/:[^:@/]*@/, ':***@');
   }
 }
+
+/** The PostgreSQL server a URL names, as host:port (defaults filled in); undefined when it does not parse. */
+export function serverAddress(url: string): string | undefined {
+  try {
+    const parsed = new URL(url.replace(/\$\{[^}]*\}/g, 'x'));
+    return `${parsed.hostname || 'localhost'}:${parsed.port || '5432'}`;
+  } catch {
+    return undefined;
+  }
+}
