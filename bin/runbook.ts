@@ -1,8 +1,12 @@
 #!/usr/bin/env node
 // The one place that exits: parse and run via src/cli/main.ts, then set the exit code.
-import { main } from '../src/cli/main.js';
+import module from 'node:module';
 import { processIO } from '../src/cli/io.js';
 import { ExitCode } from '../src/exit-codes.js';
+
+// Node 22 and later keep compiled code between runs when asked, before the CLI is loaded (hence
+// the dynamic import below); Node 20 has no such cache and this does nothing there.
+(module as { enableCompileCache?: () => unknown }).enableCompileCache?.();
 
 // The AWS SDK warns on Node < 22 that future releases need a newer Node (support ends early
 // 2027). Operators cannot act on it mid-incident, so keep it off the screen; this is the
@@ -21,6 +25,7 @@ const crashed = (error: unknown) => {
 process.on('uncaughtException', crashed);
 process.on('unhandledRejection', crashed);
 
+const { main } = await import('../src/cli/main.js');
 const code = await main(process.argv.slice(2), processIO());
 process.exitCode = code;
 // Let pending writes flush; if an idle handle (a pool, a timer) would keep us alive, exit anyway.

@@ -11,6 +11,7 @@ import { analyzeRunbooksText, problemLines } from './lint.js';
 import { decodeRunbooksText } from './text-encoding.js';
 import type { Environment, RunbooksFile } from './schema.js';
 import { applySettingsFiles } from './settings-file.js';
+import { cachedRunbooksFile, cacheRunbooksFile } from './validated-cache.js';
 
 /** A validated runbooks file with the text and hash a session pins itself to. */
 export interface LoadedRunbooks {
@@ -49,11 +50,7 @@ export function loadRunbooksFile(path: string, label: string = path): LoadedRunb
 
 /** Validates runbooks text as if read from `path` (relative environment paths resolve against its directory). */
 export function parseRunbooksText(text: string, path: string, label: string = path): LoadedRunbooks {
-  const { problems, file } = analyzeRunbooksText(text, label);
-  if (!file) {
-    const count = problems.length === 1 ? '1 problem' : `${problems.length.toLocaleString('en-US')} problems`;
-    throw new ConfigError(`runbooks file ${label} has ${count}; fix ${problems.length === 1 ? 'it' : 'them'} (runbook lint ${label} lists them)`, problemLines(problems));
-  }
+  const file = cachedRunbooksFile(text) ?? validate(text, label);
   const absolute = resolve(path);
   const declared = withAbsolutePaths(file, dirname(absolute));
   const applied = applySettingsFiles(declared);
@@ -64,6 +61,17 @@ export function parseRunbooksText(text: string, path: string, label: string = pa
     text,
     hash: runbooksHash(text),
   };
+}
+
+/** The file as its text declares it once lint finds nothing wrong (kept for the next command), else a ConfigError listing the problems. */
+function validate(text: string, label: string): RunbooksFile {
+  const { problems, file } = analyzeRunbooksText(text, label);
+  if (!file) {
+    const count = problems.length === 1 ? '1 problem' : `${problems.length.toLocaleString('en-US')} problems`;
+    throw new ConfigError(`runbooks file ${label} has ${count}; fix ${problems.length === 1 ? 'it' : 'them'} (runbook lint ${label} lists them)`, problemLines(problems));
+  }
+  cacheRunbooksFile(text, file);
+  return file;
 }
 
 function withAbsolutePaths(file: RunbooksFile, directory: string): RunbooksFile {

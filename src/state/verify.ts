@@ -21,7 +21,7 @@ export interface VerifyResult {
 }
 
 /** Recomputes the chain over events in the order given; an optional expected head catches removed trailing events. */
-function verifyChain(
+export function verifyChain(
   sessionId: string,
   events: readonly RawEvent[],
   expectedHead?: { readonly seq: number; readonly hash: string },

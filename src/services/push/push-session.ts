@@ -6,10 +6,10 @@
  * divergence is said. A local log whose chain does not verify is not pushed.
  */
 import type { EventStore } from '../../state/event-store.js';
-import type { RawEvent } from '../../state/events.js';
+import { validateEvent, type RawEvent } from '../../state/events.js';
 import type { PostgresEventStore } from '../../state/postgres/pg-event-store.js';
 import { foldEvents } from '../../state/session-state.js';
-import { verifyStoredSession } from '../../state/verify.js';
+import { verifyChain } from '../../state/verify.js';
 
 export type PushOutcome =
   | { readonly sessionId: string; readonly outcome: 'pushed'; readonly events: number; readonly after: number }
@@ -28,18 +28,19 @@ export type PushOutcome =
 
 /** Pushes one local session; `host` names the branch kept when it diverged. */
 export function pushSession(local: EventStore, shared: PostgresEventStore, sessionId: string, host: string): PushOutcome {
-  const verified = verifyStoredSession(local, sessionId);
-  if (!verified.ok) return { sessionId, outcome: 'refused', reason: `its local chain does not verify (event ${verified.firstBadSeq}: ${verified.problem}); nothing was pushed` };
+  const head = local.session(sessionId);
+  if (!head) return { sessionId, outcome: 'refused', reason: `the local log ${local.location} has no session ${sessionId}` };
+  // The store already has the local log (or more of it): nothing to push, nothing to read.
+  if (shared.eventHash(sessionId, head.lastSeq) === head.lastHash) return { sessionId, outcome: 'up-to-date' };
   const events = local.readRaw(sessionId);
+  const verified = verifyChain(sessionId, events, { seq: head.lastSeq, hash: head.lastHash });
+  if (!verified.ok) return { sessionId, outcome: 'refused', reason: `its local chain does not verify (event ${verified.firstBadSeq}: ${verified.problem}); nothing was pushed` };
   const remote = shared.session(sessionId);
   const remoteSeq = remote?.lastSeq ?? 0;
-  const last = events[events.length - 1]!;
-  // The store already has the local log (or more of it): nothing to push.
-  if (remoteSeq >= last.seq && shared.eventHash(sessionId, last.seq) === last.hash) return { sessionId, outcome: 'up-to-date' };
   // The store's log is a prefix of the local one: push the rest.
-  if (remoteSeq < last.seq && (remoteSeq === 0 ? remote === undefined : events[remoteSeq - 1]?.hash === remote!.lastHash)) {
+  if (remoteSeq < head.lastSeq && (remote === undefined || events[remoteSeq - 1]?.hash === remote.lastHash)) {
     const rest = events.slice(remoteSeq);
-    const state = foldEvents(sessionId, local.read(sessionId));
+    const state = foldEvents(sessionId, events.map(validateEvent));
     const outcome = shared.importEvents(sessionId, remoteSeq, remote?.lastHash ?? '', rest, state);
     if (outcome === 'pushed') return { sessionId, outcome: 'pushed', events: rest.length, after: remoteSeq };
   }
