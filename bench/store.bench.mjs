@@ -9,6 +9,7 @@ import { spawn } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import { copyFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import os from 'node:os';
 import { importSource, root } from './support/import-source.mjs';
 
 const APPENDS = 300;
@@ -52,6 +53,68 @@ runbooks:
 `;
 const quantile = (values, q) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(q * values.length))];
 const ms = (value) => `${value.toFixed(2)} ms`;
+
+/**
+ * Runs PROCESSES node processes at once, each doing \`once(i)\` PER_PROCESS times after every one
+ * has started and connected (\`setup\` defines url-using \`once\` and \`done\`); their latencies and errors.
+ */
+async function atOnce(setup) {
+  const script = join(root, 'node_modules', '.cache', 'runbook-bench', `store-writer-${process.pid}.mjs`);
+  writeFileSync(
+    script,
+    `import { pathToFileURL } from 'node:url';
+const m = await import(pathToFileURL(${JSON.stringify(outfile)}).href);
+const [url, count] = process.argv.slice(2);
+${setup}
+const latencies = [];
+let errors = 0;
+// Started and connected: wait until every process is, so what is measured runs at once.
+process.stderr.write('ready\\n');
+await new Promise((resolve) => process.stdin.once('data', resolve));
+for (let i = 0; i < Number(count); i++) {
+  const started = performance.now();
+  try { once(i); } catch (error) { errors++; console.error(error.message); }
+  latencies.push(performance.now() - started);
+}
+done();
+process.stdout.write(JSON.stringify({ latencies, errors }));
+`,
+  );
+  const children = Array.from({ length: PROCESSES }, () => spawn(process.execPath, [script, server.url('alice'), String(PER_PROCESS)], { stdio: ['pipe', 'pipe', 'pipe'] }));
+  const outcomes = children.map(
+    (child) =>
+      new Promise((resolve) => {
+        let out = '';
+        child.stdout.on('data', (chunk) => (out += chunk));
+        child.on('exit', (code) => {
+          try {
+            resolve({ ...JSON.parse(out), code });
+          } catch {
+            resolve({ latencies: [], errors: PER_PROCESS, code });
+          }
+        });
+      }),
+  );
+  await Promise.all(
+    children.map(
+      (child) =>
+        new Promise((resolve) => {
+          const look = (chunk) => {
+            if (String(chunk).includes('ready')) {
+              child.stderr.off('data', look);
+              resolve();
+            }
+          };
+          child.stderr.on('data', look);
+          child.on('exit', resolve);
+        }),
+    ),
+  );
+  for (const child of children) child.stdin.end('go\n');
+  const results = await Promise.all(outcomes);
+  rmSync(script, { force: true });
+  return { latencies: results.flatMap((result) => result.latencies), errors: results.reduce((sum, result) => sum + result.errors + (result.code === 0 ? 0 : 1), 0) };
+}
 
 const server = await m.createStoreServer({ writers: ['alice'] });
 try {
@@ -141,65 +204,21 @@ try {
   session.release();
   store.close();
 
-  // Twenty processes at once, each driving its own session.
-  const script = join(root, 'node_modules', '.cache', 'runbook-bench', `store-writer-${process.pid}.mjs`);
-  writeFileSync(
-    script,
-    `import { pathToFileURL } from 'node:url';
-const m = await import(pathToFileURL(${JSON.stringify(outfile)}).href);
-const [url, count] = process.argv.slice(2);
-const store = m.openPostgresStore({ url, localDirectory: ${JSON.stringify(join(root, 'node_modules', '.cache'))} });
+  // Twenty processes at once, each driving its own session; and, for what this machine allows at
+  // all, twenty processes each doing the bare INSERT+COMMIT at once (no budget: context).
+  const session20 = await atOnce(`const store = m.openPostgresStore({ url, localDirectory: ${JSON.stringify(join(root, 'node_modules', '.cache'))} });
 const service = new m.SessionService({ store, operator: 'writer-' + process.pid + '@bench', processEnv: {} });
 const runbooks = m.parseRunbooksText(${JSON.stringify(yaml)}, 'bench.yaml');
-const latencies = [];
-let errors = 0;
 const session = await service.start({ runbooks, runbookId: 'notes', env: 'staging' });
 session.addNote('warm');
-// Started and connected: wait until every writer is, so the appends measured run at once.
-process.stderr.write('ready\\n');
-await new Promise((resolve) => process.stdin.once('data', resolve));
-for (let i = 0; i < Number(count); i++) {
-  const started = performance.now();
-  try { session.addNote('n ' + i); } catch (error) { errors++; console.error(error.message); }
-  latencies.push(performance.now() - started);
-}
-session.release();
-store.close();
-process.stdout.write(JSON.stringify({ latencies, errors }));
-`,
-  );
-  const children = Array.from({ length: PROCESSES }, () => spawn(process.execPath, [script, server.url('alice'), String(PER_PROCESS)], { stdio: ['pipe', 'pipe', 'pipe'] }));
-  const outcomes = children.map(
-    (child) =>
-      new Promise((resolve) => {
-        let out = '';
-        let err = '';
-        child.stdout.on('data', (chunk) => (out += chunk));
-        child.stderr.on('data', (chunk) => (err += chunk));
-        child.on('exit', (code) => {
-          try {
-            resolve({ ...JSON.parse(out), code });
-          } catch {
-            resolve({ latencies: [], errors: PER_PROCESS, code, err });
-          }
-        });
-      }),
-  );
-  await Promise.all(children.map((child) => new Promise((resolve) => {
-    const look = (chunk) => {
-      if (String(chunk).includes('ready')) {
-        child.stderr.off('data', look);
-        resolve();
-      }
-    };
-    child.stderr.on('data', look);
-    child.on('exit', resolve);
-  })));
-  for (const child of children) child.stdin.end('go\n');
-  const results = await Promise.all(outcomes);
-  rmSync(script, { force: true });
-  const concurrent = results.flatMap((result) => result.latencies);
-  const errors = results.reduce((sum, result) => sum + result.errors + (result.code === 0 ? 0 : 1), 0);
+const once = (i) => session.addNote('n ' + i);
+const done = () => { session.release(); store.close(); };`);
+  const bare20 = await atOnce(`const sql = new m.SyncSql({ url, location: 'bench' });
+sql.query('SELECT 1');
+const once = (i) => sql.query('INSERT INTO public.bench_round_trip (x) VALUES ($1)', [i]);
+const done = () => sql.close();`);
+  const concurrent = session20.latencies;
+  const errors = session20.errors;
 
   const bareP99 = quantile(bare, 0.99);
   const singleP99 = quantile(single, 0.99);
@@ -210,6 +229,10 @@ process.stdout.write(JSON.stringify({ latencies, errors }));
   console.log(`follow latency (append -> follower's frame): p50 ${ms(quantile(follow, 0.5))}, p99 ${ms(followP99)} (budget 100 ms): ${followP99 <= 100 ? 'within budget' : 'OVER BUDGET'}`);
   console.log(
     `${PROCESSES} processes x ${PER_PROCESS} appends at once: ${errors} errors (budget 0), append p99 ${ms(concurrentP99)}: ${(concurrentP99 / singleP99).toFixed(2)}x the single writer (budget 3x): ${errors === 0 && concurrentP99 <= 3 * singleP99 ? 'within budget' : 'OVER BUDGET'}`,
+  );
+  const bare20P99 = quantile(bare20.latencies, 0.99);
+  console.log(
+    `  context: ${PROCESSES} processes x ${PER_PROCESS} bare INSERT+COMMIT at once: p99 ${ms(bare20P99)}, ${(bare20P99 / bareP99).toFixed(2)}x one bare writer; the appends at once are ${(concurrentP99 / bare20P99).toFixed(2)}x that (${os.availableParallelism()} CPUs shared by the clients and the server)`,
   );
   if (singleP99 > 2 * bareP99 || followP99 > 100 || errors > 0 || concurrentP99 > 3 * singleP99) process.exitCode = 1;
 } finally {
