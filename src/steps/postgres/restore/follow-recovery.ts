@@ -55,7 +55,11 @@ export async function followRecovery(into: string, dataDir: string, logFile: str
       const inRecovery = await withClient(into, context, async (client) => (await client.query('SELECT pg_is_in_recovery() AS r')).rows[0]?.r as boolean, { retry: false }).catch(
         (error: unknown) => (error instanceof Error ? error : new Error(String(error))),
       );
-      if (inRecovery === false) return { observedBy: `${facts.promoted ? 'the server log says it is ready to accept connections and ' : ''}pg_is_in_recovery() is false`, facts: await readLog(), pid: server.pid };
+      if (inRecovery === false) {
+        // Read the log once more: the server may have written its "ready" line after the read above.
+        const final = await readLog();
+        return { observedBy: `${final.promoted ? 'the server log says it is ready to accept connections and ' : ''}pg_is_in_recovery() is false`, facts: final, pid: server.pid };
+      }
       if (inRecovery instanceof Error && facts.promoted && !existsSync(join(dataDir, 'recovery.signal')) && (await postmasterOf(dataDir))) {
         // Promoted, yet not answering our connection (a password it does not have, pg_hba): the log and the data directory are the evidence.
         return { observedBy: `the server log says it is ready to accept connections and recovery.signal is gone (the confirming query failed: ${inRecovery.message})`, facts: await readLog(), pid: server.pid };
