@@ -20,18 +20,23 @@ export interface VerifyResult {
   readonly problem?: string;
 }
 
-/** Recomputes the chain over events in the order given; an optional expected head catches removed trailing events. */
+/**
+ * Recomputes the chain over events in the order given; an optional expected head catches removed
+ * trailing events. `start` is the event the first one follows (a kept branch continues its fork
+ * point): by default none, so the first must follow the genesis hash.
+ */
 export function verifyChain(
   sessionId: string,
   events: readonly RawEvent[],
   expectedHead?: { readonly seq: number; readonly hash: string },
+  start: { readonly seq: number; readonly hash: string } = { seq: 0, hash: GENESIS_HASH },
 ): VerifyResult {
-  let prevHash = GENESIS_HASH;
+  let prevHash = start.hash;
   const fail = (seq: number, problem: string): VerifyResult => ({ ok: false, sessionId, events: events.length, head: null, firstBadSeq: seq, problem });
-  if (events.length === 0) return fail(1, 'the session has no events');
+  if (events.length === 0) return fail(start.seq + 1, 'the session has no events');
   for (let index = 0; index < events.length; index++) {
     const event = events[index]!;
-    const expectedSeq = index + 1;
+    const expectedSeq = start.seq + index + 1;
     if (event.seq !== expectedSeq) {
       const problem =
         event.seq > expectedSeq
@@ -40,6 +45,7 @@ export function verifyChain(
       return fail(expectedSeq, problem);
     }
     if (event.prevHash !== prevHash) {
+      if (index === 0 && start.seq > 0) return fail(event.seq, `its first event ${event.seq} does not continue the log's event ${start.seq}: its previous-hash is not that event's hash`);
       return fail(event.seq, `event ${event.seq} does not follow event ${event.seq - 1}: its previous-hash does not match (an event before it was edited, removed, inserted or reordered)`);
     }
     if (eventHash(sessionId, event) !== event.hash) {
