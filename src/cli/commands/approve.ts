@@ -12,9 +12,10 @@ import { shortHash } from '../../state/preview-hash.js';
 import { writeLine, type CliIO } from '../io.js';
 import type { ParsedCommand } from '../spec.js';
 import { decideRequest } from './approval-decision.js';
+import { textOption } from '../option-values.js';
 
 export async function run(command: ParsedCommand, io: CliIO): Promise<number> {
-  const reason = text(command, 'reason') ?? null;
+  const reason = textOption(command, 'reason') ?? null;
   const { target, recorded, actor } = await decideRequest(command, io, async (found) => ({ kind: 'approve', typed: await confirmation(found, command, io), reason }));
   const status = recorded.status;
   const counted = status.kind === 'approved' || status.kind === 'pending' ? status.approvals.length : 0;
@@ -30,7 +31,7 @@ export async function run(command: ParsedCommand, io: CliIO): Promise<number> {
 
 /** What the approver typed: the protected environment's name, or null (a yes on a terminal elsewhere). */
 async function confirmation(target: ApprovalTarget, command: ParsedCommand, io: CliIO): Promise<string | null> {
-  const given = text(command, 'confirm');
+  const given = textOption(command, 'confirm');
   const { state } = target;
   if (state.protected) {
     const name = protectedName(state);
@@ -55,9 +56,4 @@ async function ask(io: CliIO, question: string): Promise<string> {
   } finally {
     lines.close();
   }
-}
-
-function text(command: ParsedCommand, name: string): string | undefined {
-  const value = command.options[name];
-  return typeof value === 'string' && value !== '' ? value : undefined;
 }

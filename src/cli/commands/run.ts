@@ -19,12 +19,13 @@ import { writeLine, type CliIO } from '../io.js';
 import { loadCommandRunbooks } from '../runbooks-file.js';
 import { drivingService, warnWhenStoreOnTarget } from '../driving-service.js';
 import type { ParsedCommand } from '../spec.js';
+import { setOptions, textOption } from '../option-values.js';
 
 /** Flags that only mean something when a session starts. */
 const START_ONLY = ['env', 'drill', 'incident', 'at', 'set'] as const;
 
 export async function run(command: ParsedCommand, io: CliIO): Promise<number> {
-  const resumeId = text(command, 'resume');
+  const resumeId = textOption(command, 'resume');
   const runbookId = command.positionals[0];
   if (resumeId && runbookId) throw new UsageError(`give either a runbook to start or --resume SESSION, not both; usage: runbook run <runbook> … | runbook run --resume S`);
   if (!resumeId && !runbookId) throw new UsageError('name the runbook to run, or go on with an interrupted session with --resume SESSION');
@@ -33,10 +34,10 @@ export async function run(command: ParsedCommand, io: CliIO): Promise<number> {
     if (given.length > 0) throw new UsageError(`--${given.join(', --')} only apply when a session starts; a resumed session keeps its own`);
   }
   const runbooks = loadCommandRunbooks(command, io);
-  const answersPath = text(command, 'answers');
+  const answersPath = textOption(command, 'answers');
   const answers = answersPath ? loadAnswers(resolve(io.cwd, answersPath), answersPath) : undefined;
   const json = command.options.json === true;
-  const approvalTimeout = text(command, 'approval-timeout');
+  const approvalTimeout = textOption(command, 'approval-timeout');
   const approvalTimeoutMs = approvalTimeout === undefined ? undefined : durationMs(approvalTimeout);
   if (approvalTimeout !== undefined && approvalTimeoutMs === undefined) {
     throw new UsageError(`--approval-timeout takes a duration like "10m", "1h" or "90s", got "${approvalTimeout}"`);
@@ -45,14 +46,14 @@ export async function run(command: ParsedCommand, io: CliIO): Promise<number> {
   let inputs: Readonly<Record<string, string>> = {};
   if (runbookId) {
     const runbook = findRunbook(runbooks.file, runbookId);
-    const gathered = gatherInputs(runbook, sets(command.options.set), io.env);
+    const gathered = gatherInputs(runbook, setOptions(command.options.set), io.env);
     const missing = Object.entries(runbook.inputs).filter(([name, input]) => input.required && input.default === undefined && !(name in gathered.inputs));
     if (missing.length > 0) {
       throw new UsageError(
         `runbook "${runbook.id}" needs ${missing.map(([name, input]) => (input.secret ? `${inputVariable(name)} in the environment` : `--set ${name}=…`)).join(', ')}`,
       );
     }
-    checkStart({ runbooks, runbookId, drill: command.options.drill === true, at: text(command, 'at') ?? null, inputs: gathered.inputs, ...(text(command, 'env') ? { env: text(command, 'env')! } : {}) });
+    checkStart({ runbooks, runbookId, drill: command.options.drill === true, at: textOption(command, 'at') ?? null, inputs: gathered.inputs, ...(textOption(command, 'env') ? { env: textOption(command, 'env')! } : {}) });
     for (const warning of gathered.warnings) writeLine(io.stderr, warning);
     for (const [name, value] of Object.entries(gathered.inputs)) if (runbook.inputs[name]?.secret) io.redactor?.addSecret(value);
     inputs = gathered.inputs;
@@ -75,8 +76,8 @@ export async function run(command: ParsedCommand, io: CliIO): Promise<number> {
           runbookId,
           env: chooseEnv(command, runbooks.file.environments),
           drill: command.options.drill === true,
-          incident: text(command, 'incident') ?? null,
-          at: text(command, 'at') ?? null,
+          incident: textOption(command, 'incident') ?? null,
+          at: textOption(command, 'at') ?? null,
           inputs,
         })
       : await service.open(resumeId!, { runbooks });
@@ -104,7 +105,7 @@ export async function run(command: ParsedCommand, io: CliIO): Promise<number> {
       session,
       ...(answers ? { answers } : {}),
       yes: command.options.yes === true,
-      ...(text(command, 'confirm') ? { confirm: text(command, 'confirm')! } : {}),
+      ...(textOption(command, 'confirm') ? { confirm: textOption(command, 'confirm')! } : {}),
       ...(approvalTimeoutMs !== undefined ? { approvalTimeoutMs } : {}),
       continueLocally: command.options['continue-locally'] === true,
       stop: stop.signal,
@@ -193,37 +194,19 @@ function resumeCommand(command: ParsedCommand, sessionId: string, needsYes: bool
   const db = command.options.db;
   if (typeof file === 'string') parts.push('--file', file);
   if (typeof db === 'string') parts.push('--db', db);
-  const answers = text(command, 'answers');
+  const answers = textOption(command, 'answers');
   if (answers) parts.push('--answers', answers);
   if (needsYes || command.options.yes === true) parts.push('--yes');
-  if (text(command, 'confirm')) parts.push('--confirm', text(command, 'confirm')!);
-  if (text(command, 'approval-timeout')) parts.push('--approval-timeout', text(command, 'approval-timeout')!);
+  if (textOption(command, 'confirm')) parts.push('--confirm', textOption(command, 'confirm')!);
+  if (textOption(command, 'approval-timeout')) parts.push('--approval-timeout', textOption(command, 'approval-timeout')!);
   if (command.options.json === true) parts.push('--json');
   return parts.map((part) => (/^[\w./:=@+-]+$/.test(part) ? part : JSON.stringify(part))).join(' ');
 }
 
 function chooseEnv(command: ParsedCommand, environments: Readonly<Record<string, unknown>>): string {
-  const env = text(command, 'env');
+  const env = textOption(command, 'env');
   if (env) return env;
   const names = Object.keys(environments);
   if (names.length === 1) return names[0]!;
   throw new UsageError(`pass --env with one of: ${names.join(', ')}`);
 }
-
-function text(command: ParsedCommand, name: string): string | undefined {
-  const value = command.options[name];
-  return typeof value === 'string' && value !== '' ? value : undefined;
-}
-
-/** `--set key=value` (repeatable); a value may itself contain "=". */
-function sets(option: ParsedCommand['options'][string]): Record<string, string> {
-  const list = Array.isArray(option) ? option : typeof option === 'string' ? [option] : [];
-  const inputs: Record<string, string> = {};
-  for (const entry of list) {
-    const index = entry.indexOf('=');
-    if (index <= 0) throw new UsageError(`--set takes key=value, got "${entry}"`);
-    inputs[entry.slice(0, index)] = entry.slice(index + 1);
-  }
-  return inputs;
-}
-

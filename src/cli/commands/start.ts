@@ -6,7 +6,6 @@
  * RUNBOOK_INPUT_<NAME> variables, which keep secrets out of ps and shell history.
  */
 import { createElement } from 'react';
-import { OperatorError } from '../../errors.js';
 import { findRunbook } from '../../runbooks/lookup.js';
 import { checkStart } from '../../services/session/session-service.js';
 import { gatherInputs } from '../../services/session/start-inputs.js';
@@ -16,22 +15,23 @@ import { loadCommandRunbooks } from '../runbooks-file.js';
 import { drivingService, warnWhenStoreOnTarget } from '../driving-service.js';
 import { launched, runSessionApp } from '../session-terminal.js';
 import type { ParsedCommand } from '../spec.js';
+import { setOptions, textOption } from '../option-values.js';
 
 /** Starts a session and drives it on screen; resolves to the exit code. */
 export async function run(command: ParsedCommand, io: CliIO): Promise<number> {
   const runbooks = loadCommandRunbooks(command, io);
   const runbookId = command.positionals[0]!;
   const runbook = findRunbook(runbooks.file, runbookId);
-  const env = stringOption(command, 'env');
-  const incident = stringOption(command, 'incident');
-  const at = stringOption(command, 'at');
+  const env = textOption(command, 'env');
+  const incident = textOption(command, 'incident');
+  const at = textOption(command, 'at');
   const drill = command.options.drill === true;
   const environments = Object.entries(runbooks.file.environments).map(([name, environment]) => ({
     name,
     title: environment.title,
     protected: environment.protected,
   }));
-  const { inputs, warnings } = gatherInputs(runbook, parseSets(command.options.set), io.env);
+  const { inputs, warnings } = gatherInputs(runbook, setOptions(command.options.set), io.env);
   checkStart({ runbooks, runbookId, drill, at: at ?? null, inputs, ...(env === undefined ? {} : { env }) });
   for (const warning of warnings) writeLine(io.stderr, warning);
   await warnWhenStoreOnTarget(command, runbooks.file, env, io);
@@ -52,21 +52,4 @@ export async function run(command: ParsedCommand, io: CliIO): Promise<number> {
       onExit,
     }),
   );
-}
-
-function stringOption(command: ParsedCommand, name: string): string | undefined {
-  const value = command.options[name];
-  return typeof value === 'string' && value !== '' ? value : undefined;
-}
-
-/** `--set key=value` (repeatable) as a map; a value may itself contain "=". */
-function parseSets(option: ParsedCommand['options'][string]): Record<string, string> {
-  const sets = Array.isArray(option) ? option : typeof option === 'string' ? [option] : [];
-  const inputs: Record<string, string> = {};
-  for (const entry of sets) {
-    const index = entry.indexOf('=');
-    if (index <= 0) throw new OperatorError(`--set takes key=value, got "${entry}"`);
-    inputs[entry.slice(0, index)] = entry.slice(index + 1);
-  }
-  return inputs;
 }
