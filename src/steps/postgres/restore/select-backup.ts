@@ -139,10 +139,8 @@ export function chooseWalgBackup(backups: readonly WalgBackupEntry[], target: Da
     }
     return choice(named, 'the backup named by backup:');
   }
-  const newestFirst = [...backups].sort((a, b) => b.finishedAt.getTime() - a.finishedAt.getTime());
-  const usable = newestFirst.find((backup) => !target || backup.finishedAt < target);
+  const { usable, oldest } = newestBefore(backups, target);
   if (!usable) {
-    const oldest = newestFirst.at(-1);
     throw new ProviderFailure(
       'not-found',
       target ? `no WAL-G backup finished before the target ${iso(target)}` : 'wal-g backup-list lists no backup',
@@ -174,10 +172,8 @@ export function chooseBaseBackup(backups: readonly BaseBackup[], target: Date | 
     }
     return choice(named, 'the base backup named by backup:');
   }
-  const newestFirst = [...backups].sort((a, b) => b.finishedAt.getTime() - a.finishedAt.getTime());
-  const usable = newestFirst.find((backup) => !target || backup.finishedAt < target);
+  const { usable, oldest } = newestBefore(backups, target);
   if (!usable) {
-    const oldest = newestFirst.at(-1);
     throw new ProviderFailure(
       'not-found',
       target ? `no base backup ended before the target ${iso(target)}` : 'no base backup found',
@@ -250,4 +246,12 @@ export async function findRestoreSource(into: string, options: { target?: Date; 
       return { choice: chooseBaseBackup(backups, options.target, options.backup), readFrom: `the backup directories under ${backup.baseBackupDir}`, catalogue: 'the base backups' };
     }
   }
+}
+
+/** The newest backup that finished before `target` (the newest of all without one), and the oldest, to name when none did. */
+function newestBefore<T extends { readonly finishedAt: Date }>(backups: readonly T[], target: Date | undefined): { readonly usable?: T; readonly oldest?: T } {
+  const newestFirst = [...backups].sort((a, b) => b.finishedAt.getTime() - a.finishedAt.getTime());
+  const usable = newestFirst.find((backup) => !target || backup.finishedAt < target);
+  const oldest = newestFirst.at(-1);
+  return { ...(usable ? { usable } : {}), ...(oldest ? { oldest } : {}) };
 }
