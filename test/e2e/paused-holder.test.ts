@@ -11,26 +11,13 @@ import { parseRunbooksText } from '../../src/runbooks/load.js';
 import { SessionService } from '../../src/services/session/session-service.js';
 import { openEventStore } from '../../src/state/event-store.js';
 import { assertCanRunTerminal, openTerminal, type Terminal } from '../support/tmux.js';
+import { manualRunbooksYaml } from '../support/manual-runbook.js';
 
 let directory: string;
 let file: string;
 let terminal: Terminal | undefined;
 let paused: number | undefined;
-const yaml = `version: 1
-environments:
-  staging: {}
-runbooks:
-  - id: manual
-    title: Three manual steps
-    summary: Only manual steps.
-    sections:
-      - id: main
-        title: Main
-        steps:
-          - { id: one, kind: manual, title: First step, do: Do one. }
-          - { id: two, kind: manual, title: Second step, do: Do two. }
-          - { id: three, kind: manual, title: Third step, do: Do three. }
-`;
+const yaml = manualRunbooksYaml();
 
 beforeAll(() => {
   assertCanRunTerminal();

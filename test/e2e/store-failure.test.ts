@@ -13,6 +13,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createStoreServer, type TestStoreServer } from '../support/pg-store.js';
 import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy.js';
 import { assertCanRunTerminal, builtBinary, openTerminal, type Terminal } from '../support/tmux.js';
+import { manualRunbooksYaml } from '../support/manual-runbook.js';
 
 let directory: string;
 let file: string;
@@ -26,21 +27,7 @@ beforeAll(async () => {
   file = join(directory, 'runbooks.yaml');
   writeFileSync(
     file,
-    `version: 1
-environments:
-  staging: {}
-runbooks:
-  - id: manual
-    title: Three manual steps
-    summary: Only manual steps.
-    sections:
-      - id: main
-        title: Main
-        steps:
-          - { id: one, kind: manual, title: First step, do: Do one. }
-          - { id: two, kind: manual, title: Second step, do: Do two. }
-          - { id: three, kind: manual, title: Third step, do: Do three. }
-  - id: slow
+    manualRunbooksYaml(`  - id: slow
     title: A slow check between two steps
     summary: The store goes away while the check runs.
     sections:
@@ -55,7 +42,7 @@ runbooks:
             uses: shell.run
             with: { argv: ["node", "-e", "require('fs').writeFileSync(process.argv[1], ''); setTimeout(() => process.stdout.write('ok'), 2000)", "${directory}/check-started"] }
           - { id: after, kind: manual, title: After the check, do: Write it down. }
-`,
+`),
   );
   writeFileSync(join(directory, 'answers.yaml'), 'announce: announced\nafter: written down\n');
   server = await createStoreServer({ writers: ['alice'] });

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createStoreServer, type TestStoreServer } from '../support/pg-store.js';
 import { assertCanRunTerminal, openTerminal, type Terminal } from '../support/tmux.js';
+import { manualRunbooksYaml } from '../support/manual-runbook.js';
 
 let directory: string;
 let file: string;
@@ -21,24 +22,7 @@ beforeAll(async () => {
   assertCanRunTerminal();
   directory = mkdtempSync(join(tmpdir(), 'runbook-e2e-team-'));
   file = join(directory, 'runbooks.yaml');
-  writeFileSync(
-    file,
-    `version: 1
-environments:
-  staging: {}
-runbooks:
-  - id: manual
-    title: Three manual steps
-    summary: Only manual steps.
-    sections:
-      - id: main
-        title: Main
-        steps:
-          - { id: one, kind: manual, title: First step, do: Do one. }
-          - { id: two, kind: manual, title: Second step, do: Do two. }
-          - { id: three, kind: manual, title: Third step, do: Do three. }
-`,
-  );
+  writeFileSync(file, manualRunbooksYaml());
   server = await createStoreServer({ writers: ['alice', 'bob'] });
 }, 120_000);
 afterAll(async () => {
