@@ -69,12 +69,13 @@ export async function run(command: ParsedCommand, io: CliIO): Promise<number> {
   process.on('SIGTERM', onSignal);
   const live = new LiveLine(io, json);
   try {
-    await warnWhenStoreOnTarget(command, runbooks.file, runbookId ? chooseEnv(command, runbooks.file.environments) : undefined, io);
+    const env = runbookId ? chooseEnv(command, runbooks.file.environments) : undefined;
+    await warnWhenStoreOnTarget(command, runbooks.file, env, io);
     const session = runbookId
       ? await service.start({
           runbooks,
           runbookId,
-          env: chooseEnv(command, runbooks.file.environments),
+          env: env!,
           drill: command.options.drill === true,
           incident: textOption(command, 'incident') ?? null,
           at: textOption(command, 'at') ?? null,
