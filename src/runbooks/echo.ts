@@ -29,3 +29,9 @@ export function boundedMessage(message: string): string {
   const quotedCut = message.replace(/"([^"]{82,})"/g, (_, inner: string) => quote(inner));
   return quotedCut.length <= MESSAGE_LIMIT ? quotedCut : `${quotedCut.slice(0, MESSAGE_LIMIT)}… (${quotedCut.length.toLocaleString('en-US')} characters)`;
 }
+
+/** Quotes and joins names: `"a"`, `"a" and "b"`, `"a", "b" and "c"`. */
+export function quoteList(names: readonly string[]): string {
+  const quoted = names.map(quote);
+  return quoted.length <= 1 ? (quoted[0] ?? '') : `${quoted.slice(0, -1).join(', ')} and ${quoted[quoted.length - 1]}`;
+}

@@ -2,7 +2,6 @@
  * What every lint check reads: the source map for positions, the plain parsed data, the provider
  * definitions, the environments (with schema defaults where they validate), and where to report.
  */
-import { quote } from './echo.js';
 import type { ProviderDefinition } from '../steps/definition.js';
 import { asList, asRecord, asString, valueAt } from './loose.js';
 import { Environment } from './schema.js';
@@ -75,12 +74,6 @@ export function readRunbooks(data: unknown): RunbookInfo[] {
     });
     return [{ id: asString(value.id), value, path: ['runbooks', runbookIndex], steps, sectionStarts }];
   });
-}
-
-/** Quotes and joins names: `"a"`, `"a" and "b"`, `"a", "b" and "c"`. */
-export function quoteList(names: readonly string[]): string {
-  const quoted = names.map(quote);
-  return quoted.length <= 1 ? (quoted[0] ?? '') : `${quoted.slice(0, -1).join(', ')} and ${quoted[quoted.length - 1]}`;
 }
 
 /** The environments a step applies to under its `when:` (all of them without one). */

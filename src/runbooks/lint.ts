@@ -165,10 +165,11 @@ function cleanResult(clean: CleanFile): LintResult {
 /** Validates plain data against the schema and every cross-reference; describes the file when the schema holds. */
 function checkData(data: unknown, source: SourceMap, options: LintOptions, report: Reporter): CleanFile | undefined {
   // Most files are valid: ask the quick check first, and zod for the issues only when it says no.
-  const { issues, value } = conforms(RunbooksFile, data) ? { issues: [], value: undefined } : validate(RunbooksFile, data);
-  for (const problem of issueProblems(issues, RunbooksFile, data, [], source)) {
-    report(problem.position, problem.path, problem.message);
-  }
+  const { valid, value } = conforms(RunbooksFile, data)
+    ? { valid: true, value: undefined }
+    : validate(RunbooksFile, data, (issues) => {
+        for (const problem of issueProblems(issues, RunbooksFile, data, [], source)) report(problem.position, problem.path, problem.message);
+      });
 
   const context: LintContext = {
     source,
@@ -188,7 +189,7 @@ function checkData(data: unknown, source: SourceMap, options: LintOptions, repor
     checkRunbookSteps(context, runbook, ids);
     checkRunbookTemplates(context, runbook);
   }
-  if (issues.length > 0) return undefined;
+  if (!valid) return undefined;
   const steps = runbooks.reduce((total, runbook) => total + runbook.steps.length, 0);
   return { data, ...(value === undefined ? {} : { parsed: value }), counts: { runbooks: runbooks.length, steps } };
 }

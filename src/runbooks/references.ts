@@ -2,10 +2,10 @@
  * Lint of templates: every `${{ … }}` in a runbook must name a declared input, an earlier step's
  * real output, a field every environment has, or a session field; and none may sit inside SQL.
  */
-import { cutShort, quote } from './echo.js';
+import { cutShort, quote, quoteList } from './echo.js';
 import { findTemplates, sessionFields, type TemplateReference } from './templates.js';
 import { hasPath, asRecord } from './loose.js';
-import { applicableEnvironments, quoteList, type LintContext, type RunbookInfo, type StepInfo } from './lint-context.js';
+import { applicableEnvironments, type LintContext, type RunbookInfo, type StepInfo } from './lint-context.js';
 import type { PathSegment } from './yaml-positions.js';
 
 /** Outputs that `${{ steps.ID.outputs.NAME }}` may name for a step; undefined when unknown (bad provider). */

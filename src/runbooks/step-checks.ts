@@ -3,14 +3,14 @@
  * parameters, the Postgres connections it names, and the alerts, assets and `when:` paths a
  * step refers to.
  */
-import { quote } from './echo.js';
+import { quote, quoteList } from './echo.js';
 import type { z } from 'zod';
 import type { ProviderDefinition } from '../steps/definition.js';
 import { parseDurationSeconds } from '../steps/params.js';
 import { containsTemplate } from './templates.js';
 import { StepKind } from './schema.js';
 import { asList, asRecord, asString, hasPath, valueAt } from './loose.js';
-import { applicableEnvironments, quoteList, type LintContext, type RunbookInfo, type StepInfo } from './lint-context.js';
+import { applicableEnvironments, type LintContext, type RunbookInfo, type StepInfo } from './lint-context.js';
 import { issueProblems } from './zod-issues.js';
 import { validate } from './zod-pieces.js';
 import { conforms } from './conforms.js';
@@ -168,15 +168,16 @@ function checkParams(
   const data = params ?? {};
   if (!conforms(definition.params, data)) {
     const path = [...parent, key];
-    const { issues } = validate(definition.params, data);
     const ignore = (issue: z.core.$ZodIssue) => {
       const local = issue.path.filter((segment): segment is PathSegment => typeof segment !== 'symbol');
       const value = valueAt(data, local);
       return local.length > 0 ? containsTemplate(value) : typeof value === 'string' && containsTemplate(value);
     };
-    for (const problem of issueProblems(issues, definition.params, data, path, context.source, ignore)) {
-      context.report(problem.position, problem.path, problem.message);
-    }
+    validate(definition.params, data, (issues) => {
+      for (const problem of issueProblems(issues, definition.params, data, path, context.source, ignore)) {
+        context.report(problem.position, problem.path, problem.message);
+      }
+    });
   }
 
   if (!CONNECTION_FAMILIES.some((family) => definition.name.startsWith(family))) return;

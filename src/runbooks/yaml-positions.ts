@@ -3,7 +3,8 @@
  * line and column of the YAML source, so every lint problem points at the offending text.
  */
 import { cutShort } from './echo.js';
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
+import { isMap, isScalar, isSeq, parseDocument, visit, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
+import { YamlIndex, type Located } from './yaml-index.js';
 
 export type PathSegment = string | number;
 
@@ -42,11 +43,11 @@ interface Found {
 }
 
 /**
- * A YAML source answering "where is this path?". The position-keeping parse is ten times slower
- * than loading plain data, so it happens only on the first question: a clean file never pays it.
+ * A YAML source answering "where is this path?". Nothing is parsed before the first question, so
+ * a clean file never pays for positions. Paths are looked up in a YamlIndex (one js-yaml pass)
+ * and, where it cannot say, in the `yaml` package's Document, ten times slower to build.
  */
 export class SourceMap {
-  private readonly lineCounter = new LineCounter();
   private parsed: Document.Parsed | undefined;
   /** The text with every line break as the `yaml` package counts lines (it counts only `\n`). */
   private readonly lines: string;
@@ -54,8 +55,16 @@ export class SourceMap {
   private readonly pairsByKey = new WeakMap<YAMLMap, Map<string, Pair>>();
   /** Where each needle occurs inside a scalar's source, so the n-th template costs no rescan. */
   private readonly needles = new WeakMap<Node, Map<string, number[]>>();
+  /** Offsets where each line of `lines` starts. */
+  private lineStarts: number[] | undefined;
+  /** The js-yaml index; null once it turned out js-yaml cannot read the text. */
+  private index: YamlIndex | null | undefined;
 
-  constructor(readonly text: string) {
+  /** `useIndex: false` asks the Document every time (tests compare the two). */
+  constructor(
+    readonly text: string,
+    private readonly options: { readonly useIndex?: boolean } = {},
+  ) {
     // A lone CR is a line break in YAML; as "\n" (same length) every offset stays put and lines count right.
     this.lines = text.includes('\r') ? text.replace(/\r(?!\n)/g, '\n') : text;
   }
@@ -64,7 +73,7 @@ export class SourceMap {
   get document(): Document.Parsed {
     // The parser's own duplicate-key check compares each key with every earlier one of its
     // mapping, minutes for a mapping of 50,000 keys; duplicateKeys() does it in one pass.
-    this.parsed ??= parseDocument(this.lines, { lineCounter: this.lineCounter, prettyErrors: false, uniqueKeys: false });
+    this.parsed ??= parseDocument(this.lines, { prettyErrors: false, uniqueKeys: false });
     return this.parsed;
   }
 
@@ -84,24 +93,31 @@ export class SourceMap {
     return offsets;
   }
 
-  /** Line and column of a character offset. */
+  /** Line and column of a character offset (lines as the `yaml` package counts them). */
   position(offset: number): Position {
-    void this.document;
-    const { line, col } = this.lineCounter.linePos(Math.max(0, Math.min(offset, this.text.length)));
-    return { line, col };
+    const at = Math.max(0, Math.min(offset, this.text.length));
+    const starts = (this.lineStarts ??= lineStartsOf(this.lines));
+    let low = 0;
+    let high = starts.length - 1;
+    while (low < high) {
+      const middle = (low + high + 1) >> 1;
+      if (starts[middle]! <= at) low = middle;
+      else high = middle - 1;
+    }
+    return { line: low + 1, col: at - starts[low]! + 1 };
   }
 
   /** Where the value at `path` starts (or, if it is missing, where its nearest existing ancestor starts). */
   value(path: readonly PathSegment[]): Position {
-    const found = this.find(path);
-    if (found.node && isEmptyNode(found.node) && found.key) return this.start(found.key);
-    return this.start(found.node ?? found.nearest);
+    const found = this.locate(path);
+    if (found.empty && found.key !== undefined) return this.position(found.key);
+    return this.position(found.node ?? found.nearest ?? firstContentOffset(this.lines));
   }
 
   /** Where the key of the last segment is (for unknown keys); falls back to the value. */
   key(path: readonly PathSegment[]): Position {
-    const found = this.find(path);
-    return this.start(found.key ?? found.node ?? found.nearest);
+    const found = this.locate(path);
+    return this.position(found.key ?? found.node ?? found.nearest ?? firstContentOffset(this.lines));
   }
 
   /** Where the mapping that holds (or should hold) the last segment starts, e.g. for a missing field. */
@@ -142,6 +158,17 @@ export class SourceMap {
   private start(node: Node | undefined): Position {
     const offset = node?.range?.[0] ?? firstContentOffset(this.lines);
     return this.position(offset);
+  }
+
+  /** Offsets along `path`: from the index when it can say, else from the Document. */
+  private locate(path: readonly PathSegment[]): Located {
+    if (this.index === undefined) this.index = this.options.useIndex === false ? null : (YamlIndex.of(this.lines) ?? null);
+    const indexed = this.index?.locate(path);
+    if (indexed) return indexed;
+    const found = this.find(path);
+    const start = (node: Node | undefined) => node?.range?.[0];
+    const empty = found.node !== undefined && isEmptyNode(found.node);
+    return { node: start(found.node), empty, key: start(found.key), nearest: start(found.nearest) };
   }
 
   private find(path: readonly PathSegment[]): Found {
@@ -194,6 +221,12 @@ function isNode(value: unknown): value is Node {
 /** A `key:` with nothing after it: the value node is an empty scalar placed after the colon. */
 function isEmptyNode(node: Node): boolean {
   return isScalar(node) && node.value === null && !!node.range && node.range[0] === node.range[1];
+}
+
+function lineStartsOf(text: string): number[] {
+  const starts = [0];
+  for (let index = text.indexOf('\n'); index !== -1; index = text.indexOf('\n', index + 1)) starts.push(index + 1);
+  return starts;
 }
 
 function firstContentOffset(text: string): number {

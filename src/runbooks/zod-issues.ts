@@ -2,7 +2,7 @@
  * Turns zod issues into lint problems phrased for someone editing YAML: each points at the
  * offending key or value, and a missing field points at the mapping that should hold it.
  */
-import { ECHO_LIMIT, quote } from './echo.js';
+import { ECHO_LIMIT, quote, quoteList } from './echo.js';
 import type { z } from 'zod';
 import { formatPath, type PathSegment, type Position, type SourceMap } from './yaml-positions.js';
 import { valueAt } from './loose.js';
@@ -29,16 +29,24 @@ export function issueProblems(
 ): FoundProblem[] {
   const problems: FoundProblem[] = [];
   const at = (position: Position, where: readonly PathSegment[] | string, message: string) => problems.push({ position, path: where, message });
-  // Issues of one mapping (its missing fields) come together: look it up and name it once.
-  let parentPath: readonly PathSegment[] = [];
-  let parent: { readonly position: Position; readonly name: string } | undefined;
-  const parentOf = (path: readonly PathSegment[]) => {
-    const same = parent && parentPath.length === path.length - 1 && parentPath.every((segment, index) => segment === path[index]);
-    if (!same) {
-      parentPath = path.slice(0, -1);
-      parent = { position: source.parent(path), name: formatPath(parentPath) };
+  // A mapping's missing fields are one problem, named together where the mapping starts: a
+  // step written as `{}` is one line of output, not four. Mappings are told apart by their path
+  // (one value can sit at two paths through a YAML alias), compared only when the value repeats.
+  const missing = new Map<unknown, Array<{ readonly path: readonly PathSegment[]; readonly problem: { position: Position; path: string; message: string }; readonly names: string[] }>>();
+  const missingField = (mapping: unknown, path: readonly PathSegment[]) => {
+    const parentPath = path.slice(0, -1);
+    const field = String(path[path.length - 1]);
+    const known = missing.get(mapping)?.find((entry) => samePath(entry.path, parentPath));
+    if (known) {
+      known.names.push(field);
+      return;
     }
-    return parent!;
+    const problem = { position: source.parent(path), path: formatPath(parentPath), message: '' };
+    const entry = { path: parentPath, problem, names: [field] };
+    const entries = missing.get(mapping);
+    if (entries) entries.push(entry);
+    else missing.set(mapping, [entry]);
+    problems.push(problem);
   };
   for (const issue of issues) {
     if (ignore(issue)) continue;
@@ -46,12 +54,11 @@ export function issueProblems(
       ? issue.path.filter((segment): segment is PathSegment => typeof segment !== 'symbol')
       : (issue.path as PathSegment[]);
     const path = base.length === 0 ? local : [...base, ...local];
-    const value = valueAt(data, local);
+    const holder = local.length > 0 ? valueAt(data, local.slice(0, -1)) : undefined;
+    const value = local.length > 0 ? valueAt(holder, local.slice(-1)) : data;
 
-    const missing = value === undefined && local.length > 0 && valueAt(data, local.slice(0, -1)) !== undefined;
-    if (missing && (issue.code === 'invalid_type' || issue.code === 'invalid_value' || issue.code === 'invalid_union')) {
-      const { position, name } = parentOf(path);
-      at(position, name, `missing required field "${String(path[path.length - 1])}"`);
+    if (value === undefined && holder !== undefined && (issue.code === 'invalid_type' || issue.code === 'invalid_value' || issue.code === 'invalid_union')) {
+      missingField(holder, path);
       continue;
     }
 
@@ -79,7 +86,7 @@ export function issueProblems(
         }
         break;
       case 'invalid_key':
-        at(source.key(path), path, `invalid name ${quote(String(path[path.length - 1]))}: ${issue.issues[0]?.message ?? issue.message}`);
+        at(source.key(path), path, `invalid name ${quote(String(path[path.length - 1]))}: ${issue.issues[0]?.message || issue.message}`);
         break;
       case 'invalid_format':
         at(source.value(path), path, `${issue.message}${typeof value === 'string' ? `, got ${quote(value)}` : ''}`);
@@ -88,7 +95,16 @@ export function issueProblems(
         at(source.value(path), path, issue.message);
     }
   }
+  for (const entries of missing.values()) {
+    for (const { problem, names } of entries) {
+      problem.message = names.length === 1 ? `missing required field ${quote(names[0]!)}` : `missing required fields ${quoteList(names)}`;
+    }
+  }
   return problems;
+}
+
+function samePath(a: readonly PathSegment[], b: readonly PathSegment[]): boolean {
+  return a.length === b.length && a.every((segment, index) => segment === b[index]);
 }
 
 function expectedOf(issue: z.core.$ZodIssue): string {

@@ -4,6 +4,10 @@
  * stack ("Maximum call stack size exceeded"). When that happens, the value is validated again
  * in pieces: each list item, record entry and nested mapping on its own, the mapping itself
  * without them. The issues are the same ones zod would have reported, paths included.
+ *
+ * A value large enough to overflow is split before zod sees it whole: an overflow is found only
+ * after all the work below it is done, and finding it again at every level of a runbook's
+ * nesting validated fifty thousand steps six times over.
  */
 import type { z } from 'zod';
 import type { PathSegment } from './yaml-positions.js';
@@ -19,52 +23,67 @@ interface Def {
   readonly discriminator?: string;
 }
 
-/** `schema.safeParse(data)` as its issues (however many) and, when there are none, the parsed value. */
-export function validate<T extends z.ZodType>(schema: T, data: unknown): { readonly issues: readonly Issue[]; readonly value?: z.output<T> } {
+/** Receives issues as they are found, a piece of the value at a time, paths from the value's root. */
+export type IssueSink = (issues: readonly Issue[]) => void;
+
+/**
+ * `schema.safeParse(data)`, its issues (however many) handed to `found` a piece at a time, so a
+ * hundred thousand of them never have to be held at once; the parsed value when there are none.
+ */
+export function validate<T extends z.ZodType>(schema: T, data: unknown, found: IssueSink): { readonly valid: boolean; readonly value?: z.output<T> } {
+  let valid = true;
+  const counted: IssueSink = (issues) => {
+    if (issues.length === 0) return;
+    valid = false;
+    found(issues);
+  };
+  if (isLarge(data)) {
+    inPieces(schema, data, [], counted);
+    return { valid };
+  }
   try {
-    const parsed = schema.safeParse(data);
-    return parsed.success ? { issues: [], value: parsed.data } : { issues: parsed.error.issues };
+    const parsed = schema.safeParse(data, PARSE_OPTIONS);
+    if (parsed.success) return { valid: true, value: parsed.data };
+    counted(parsed.error.issues);
   } catch (error) {
     if (!(error instanceof RangeError)) throw error;
-    return { issues: inPieces(schema, data, []) };
+    inPieces(schema, data, [], counted);
   }
+  return { valid };
 }
 
-function issuesAt(schema: z.ZodType, data: unknown, base: readonly PathSegment[]): Issue[] {
+function issuesAt(schema: z.ZodType, data: unknown, base: readonly PathSegment[], found: IssueSink): void {
+  if (isLarge(data)) return inPieces(schema, data, base, found);
   try {
-    const parsed = schema.safeParse(data);
-    if (parsed.success) return [];
+    const parsed = schema.safeParse(data, PARSE_OPTIONS);
+    if (parsed.success) return;
     const issues = parsed.error.issues as Issue[];
     if (base.length > 0) for (const issue of issues) (issue as { path: PropertyKey[] }).path = [...base, ...issue.path];
-    return issues;
+    found(issues);
   } catch (error) {
     if (!(error instanceof RangeError)) throw error;
-    return inPieces(schema, data, base);
+    inPieces(schema, data, base, found);
   }
 }
 
-function inPieces(schema: z.ZodType, data: unknown, base: readonly PathSegment[]): Issue[] {
+function inPieces(schema: z.ZodType, data: unknown, base: readonly PathSegment[], found: IssueSink): void {
   const def = defOf(schema);
-  const issues: Issue[] = [];
-  const add = (more: readonly Issue[]) => {
-    for (const issue of more) issues.push(issue);
-  };
   if (def.innerType && ['optional', 'default', 'nullable', 'prefault', 'readonly'].includes(def.type) && data !== undefined && data !== null) {
-    return inPieces(def.innerType, data, base);
+    return inPieces(def.innerType, data, base, found);
   }
   if (def.type === 'object' && def.shape && isRecord(data)) {
     const apart = Object.keys(def.shape).filter((key) => typeof data[key] === 'object' && data[key] !== null);
     const rest: Record<string, unknown> = { ...data };
     for (const key of apart) delete rest[key];
+    let without: z.ZodType;
     try {
-      const without = (schema as unknown as z.ZodObject).omit(Object.fromEntries(apart.map((key) => [key, true])) as never);
-      add(issuesAt(without, rest, base));
-    } catch (error) {
-      if (error instanceof RangeError) throw error;
-      return [tooMany(base)];
+      without = (schema as unknown as z.ZodObject).omit(Object.fromEntries(apart.map((key) => [key, true])) as never);
+    } catch {
+      return found([tooMany(base)]);
     }
-    for (const key of apart) add(issuesAt(def.shape[key]!, data[key], [...base, key]));
-    return issues;
+    issuesAt(without, rest, base, found);
+    for (const key of apart) issuesAt(def.shape[key]!, data[key], [...base, key], found);
+    return;
   }
   // A list or record long enough to overflow passes its own length checks; its items are what fail.
   if (def.type === 'array' && def.element && Array.isArray(data)) {
@@ -73,24 +92,62 @@ function inPieces(schema: z.ZodType, data: unknown, base: readonly PathSegment[]
     const list = listOf(def.element);
     const size = data.length > CHUNK ? CHUNK : 1;
     for (let start = 0; start < data.length; start += size) {
-      const found = size === 1 ? issuesAt(def.element, data[start], [...base, 0]) : issuesAt(list, data.slice(start, start + size), base);
-      for (const issue of found) (issue.path as PathSegment[])[base.length] = ((issue.path as PathSegment[])[base.length] as number) + start;
-      add(found);
+      const renumbered: IssueSink = (issues) => {
+        for (const issue of issues) (issue.path as PathSegment[])[base.length] = ((issue.path as PathSegment[])[base.length] as number) + start;
+        found(issues);
+      };
+      if (size === 1) issuesAt(def.element, data[start], [...base, 0], renumbered);
+      else issuesAt(list, data.slice(start, start + size), base, renumbered);
     }
-    return issues;
+    return;
   }
   if (def.type === 'record' && isRecord(data)) {
-    for (const [key, value] of Object.entries(data)) add(issuesAt(schema, { [key]: value }, base));
-    return issues;
+    for (const [key, value] of Object.entries(data)) issuesAt(schema, { [key]: value }, base, found);
+    return;
   }
   if (def.type === 'union' && def.discriminator && isRecord(data)) {
     const chosen = def.options?.find((option) => defOf(option).shape?.[def.discriminator!]?.safeParse(data[def.discriminator!]).success);
-    if (chosen) return inPieces(chosen, data, base);
+    if (chosen) return inPieces(chosen, data, base, found);
   }
-  return [tooMany(base)];
+  found([tooMany(base)]);
 }
 
+/**
+ * Lint words these issues itself (src/runbooks/zod-issues.ts), so zod's English for them is
+ * never read: skipping it saves a tenth of the time on a file with 200,000 of them. A schema's
+ * own message still wins over this map.
+ */
+const PARSE_OPTIONS = {
+  error: (issue: { readonly code?: string }) => (issue.code === 'invalid_type' || issue.code === 'invalid_value' || issue.code === 'unrecognized_keys' ? '' : undefined),
+};
+
 const CHUNK = 1000;
+
+/**
+ * Values (a mapping counted as the fields its schema may find missing) up to which zod sees a
+ * value whole. zod's `push(...issues)` overflows somewhere past 100,000 issues; this stays far below.
+ */
+const WHOLE_WEIGHT = 20_000;
+const MAPPING_WEIGHT = 16;
+
+/** Whether `data` weighs more than WHOLE_WEIGHT; counts only as far as it needs to. */
+function isLarge(data: unknown): boolean {
+  if (typeof data !== 'object' || data === null) return false;
+  let weight = 0;
+  const pending: unknown[] = [data];
+  while (pending.length > 0) {
+    const value = pending.pop();
+    if (typeof value !== 'object' || value === null) {
+      weight += 1;
+      continue;
+    }
+    const children = Array.isArray(value) ? value : Object.values(value);
+    weight += Array.isArray(value) ? 1 : MAPPING_WEIGHT;
+    if (weight + children.length > WHOLE_WEIGHT) return true;
+    for (const child of children) pending.push(child);
+  }
+  return false;
+}
 const lists = new WeakMap<z.ZodType, z.ZodType>();
 
 /** A plain list of `element` (no length checks), made once per element schema. */

@@ -35,12 +35,10 @@ describe('dist/runbook.js', () => {
       code: 2,
       out: [
         'broken.yaml:1:10 version: expected 1, got the number 2',
-        'broken.yaml:5:5 runbooks.0: missing required field "title"',
-        'broken.yaml:5:5 runbooks.0: missing required field "summary"',
-        'broken.yaml:5:5 runbooks.0: missing required field "sections"',
+        'broken.yaml:5:5 runbooks.0: missing required fields "title", "summary" and "sections"',
         '',
       ].join('\n'),
-      err: '4 problems in broken.yaml\n',
+      err: '2 problems in broken.yaml\n',
     });
   });
 

@@ -72,13 +72,14 @@ describe('many problems', () => {
 
   test('fifty thousand broken steps: all counted, no stack overflow, the first hundred printed', BOUND, () => {
     const problems = lint(hostileTexts['broken-steps.yaml']());
-    expect(problems).toHaveLength(200_000);
+    expect(problems).toHaveLength(50_000);
     const one = lint(withDo('x').replace(/ {10}- id: a[\s\S]*$/, '          - {}\n'));
-    expect(problems.slice(0, 4).map(short)).toEqual(one.map(short));
+    expect(problems.slice(0, 1).map(short)).toEqual(one.map(short));
     const lines = problemLines(problems);
     expect(lines).toHaveLength(101);
-    expect(lines[0]).toBe('h.yaml:11:13 runbooks.0.sections.0.steps.0: missing required field "id"');
-    expect(lines[100]).toBe('… and 199,900 more problems (200,000 in all)');
+    expect(lines[0]).toBe('h.yaml:11:13 runbooks.0.sections.0.steps.0: missing required fields "id", "kind", "title" and "do"');
+    expect(lines[99]).toBe('h.yaml:110:13 runbooks.0.sections.0.steps.99: missing required fields "id", "kind", "title" and "do"');
+    expect(lines[100]).toBe('… and 49,900 more problems (50,000 in all)');
   });
 
   test('problemLines prints every problem when there are at most a hundred', () => {
@@ -178,9 +179,9 @@ describe('reading the file (lint, list, start and the home screen)', () => {
 
   test('start and list load through the same checks: problems are listed a hundred at most', BOUND, () => {
     const error = configError(() => loadRunbooksFile(paths['broken-steps.yaml']!, 'broken-steps.yaml'));
-    expect(error.message).toBe('runbooks file broken-steps.yaml has 200,000 problems; fix them (runbook lint broken-steps.yaml lists them)');
+    expect(error.message).toBe('runbooks file broken-steps.yaml has 50,000 problems; fix them (runbook lint broken-steps.yaml lists them)');
     expect(error.details).toHaveLength(101);
-    expect(error.details[100]).toBe('… and 199,900 more problems (200,000 in all)');
+    expect(error.details[100]).toBe('… and 49,900 more problems (50,000 in all)');
   });
 
   test('the home screen listing refuses a FIFO instead of waiting on it', BOUND, async () => {

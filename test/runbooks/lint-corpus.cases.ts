@@ -64,8 +64,7 @@ export const corpus: readonly CorpusCase[] = [
     ] },
   { name: 'live list from a provider without choices', from: 'uses: ec2.snapshots', to: 'uses: postgres.query', expected: [
       "56:23 runbooks.0.sections.0.steps.1.input.from.uses: provider \"postgres.query\" offers no live list for input steps (it serves: check, wait)",
-      "58:19 runbooks.0.sections.0.steps.1.input.from.with: missing required field \"database\"",
-      "58:19 runbooks.0.sections.0.steps.1.input.from.with: missing required field \"sql\"",
+      "58:19 runbooks.0.sections.0.steps.1.input.from.with: missing required fields \"database\" and \"sql\"",
       "58:19 runbooks.0.sections.0.steps.1.input.from.with.volumeId: unknown field \"volumeId\"; allowed here: database, sql, params, column, expect",
     ] },
   { name: 'bad parameter value', from: 'maxAge: 15m', to: 'maxAge: soon', expected: [

@@ -85,8 +85,7 @@ describe('lintRunbooksText', () => {
     const text = base.replace('              database: main\n              sql: select count(*) from volumes where id = $1\n', '');
     const problems = lintRunbooksText(text, 'r.yaml').filter((problem) => problem.path.startsWith('runbooks.0.sections.1.steps.1.with'));
     expect(problems.map((problem) => `${problem.line}:${problem.col} ${problem.path}: ${problem.message}`)).toEqual([
-      '83:15 runbooks.0.sections.1.steps.1.with: missing required field "database"',
-      '83:15 runbooks.0.sections.1.steps.1.with: missing required field "sql"',
+      '83:15 runbooks.0.sections.1.steps.1.with: missing required fields "database" and "sql"',
     ]);
   });
 });
