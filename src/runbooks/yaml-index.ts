@@ -22,6 +22,7 @@ export interface Located {
 }
 
 interface Pair {
+  readonly name: string;
   readonly key: IndexedNode;
   value?: IndexedNode;
 }
@@ -30,44 +31,51 @@ interface IndexedNode {
   readonly start: number;
   /** `unknown`: a node the index cannot look into or place, e.g. a value with only a tag. */
   readonly kind: 'mapping' | 'sequence' | 'scalar' | 'alias' | 'empty' | 'unknown';
-  readonly pairs?: ReadonlyMap<string, Pair>;
+  /** In document order; the first of a name is the one a path means. */
+  readonly pairs?: readonly Pair[];
   readonly items?: readonly IndexedNode[];
 }
 
 /** One js-yaml `composeNode` call: where it began and ended, what it read, and the calls inside it. */
 interface Frame {
   readonly open: number;
-  readonly children: Frame[];
+  /** Absent until a call inside this one ends (most calls read a scalar and have none). */
+  children: Frame[] | undefined;
   close: number;
   kind: string | null;
   result: unknown;
 }
 
 export class YamlIndex {
+  /** Pairs of large mappings by name, so a path lookup never scans a mapping of 50,000 keys. */
+  private readonly pairsByName = new WeakMap<IndexedNode, Map<string, Pair>>();
+
   private constructor(private readonly root: IndexedNode) {}
 
   /** The index of `text`, or undefined when js-yaml refuses it or it starts with a BOM (js-yaml drops it, shifting offsets). */
   static of(text: string): YamlIndex | undefined {
     if (text.charCodeAt(0) === 0xfeff) return undefined;
-    const top: Frame = { open: 0, close: 0, children: [], kind: null, result: undefined };
+    const top: Frame = { open: 0, close: 0, children: undefined, kind: null, result: undefined };
     const stack: Frame[] = [top];
     const listener = (event: 'open' | 'close', state: { position: number; kind: string | null; result: unknown }) => {
       if (event === 'open') {
-        stack.push({ open: state.position, close: state.position, children: [], kind: null, result: undefined });
+        stack.push({ open: state.position, close: state.position, children: undefined, kind: null, result: undefined });
         return;
       }
       const frame = stack.pop()!;
       frame.close = state.position;
       frame.kind = state.kind;
       frame.result = state.result;
-      stack[stack.length - 1]!.children.push(frame);
+      const parent = stack[stack.length - 1]!;
+      if (parent.children) parent.children.push(frame);
+      else parent.children = [frame];
     };
     try {
       jsYaml.load(text, { schema: jsYaml.CORE_SCHEMA, listener } as jsYaml.LoadOptions);
     } catch {
       return undefined;
     }
-    const document = top.children[0];
+    const document = top.children?.[0];
     return document ? new YamlIndex(new NodeReader(text).read(document)) : undefined;
   }
 
@@ -83,7 +91,7 @@ export class YamlIndex {
       key = undefined;
       let next: IndexedNode | undefined;
       if (current.kind === 'mapping') {
-        const pair = current.pairs!.get(String(segment));
+        const pair = this.pair(current, String(segment));
         if (!pair) return { nearest: current.start };
         key = pair.key.start;
         if (!pair.value) return { key, nearest: key };
@@ -103,6 +111,18 @@ export class YamlIndex {
     if (current.kind === 'empty') return key === undefined ? undefined : { node: key, empty: true, key, nearest: key };
     return { node: current.start, ...(key === undefined ? {} : { key }), nearest: current.start };
   }
+
+  private pair(mapping: IndexedNode, name: string): Pair | undefined {
+    const pairs = mapping.pairs!;
+    if (pairs.length < 32) return pairs.find((pair) => pair.name === name);
+    let byName = this.pairsByName.get(mapping);
+    if (!byName) {
+      byName = new Map();
+      for (const pair of pairs) if (!byName.has(pair.name)) byName.set(pair.name, pair);
+      this.pairsByName.set(mapping, byName);
+    }
+    return byName.get(name);
+  }
 }
 
 /** Turns js-yaml's calls into nodes with the start offsets the `yaml` package gives them. */
@@ -112,7 +132,7 @@ class NodeReader {
   read(frame: Frame): IndexedNode {
     // A block mapping's first key is read before js-yaml knows it is a key; when it was not,
     // that inner call read the value itself, with the same result.
-    while (frame.children.length === 1 && Object.is(frame.children[0]!.result, frame.result) && frame.children[0]!.kind === frame.kind) {
+    while (frame.children?.length === 1 && Object.is(frame.children[0]!.result, frame.result) && frame.children[0]!.kind === frame.kind) {
       frame = frame.children[0]!;
     }
     const { start, properties } = this.contentStart(frame.open, frame.close);
@@ -127,23 +147,21 @@ class NodeReader {
   private sequence(frame: Frame, start: number): IndexedNode {
     // An empty block item (`-` and nothing) is added without a call, and a flow pair (`[a: b]`)
     // takes two: then the calls no longer line up with the items.
-    if (!Array.isArray(frame.result) || frame.children.length !== frame.result.length) return { start, kind: 'unknown' };
-    if (frame.children.some((child) => this.isKey(child))) return { start, kind: 'unknown' };
-    return { start, kind: 'sequence', items: frame.children.map((child) => this.read(child)) };
+    const children = frame.children ?? [];
+    if (!Array.isArray(frame.result) || children.length !== frame.result.length) return { start, kind: 'unknown' };
+    if (children.some((child) => this.isKey(child))) return { start, kind: 'unknown' };
+    return { start, kind: 'sequence', items: children.map((child) => this.read(child)) };
   }
 
   private mapping(frame: Frame, start: number): IndexedNode {
-    const pairs = new Map<string, Pair>();
+    const pairs: Pair[] = [];
     let last: Pair | undefined;
-    let count = 0;
-    for (const child of frame.children) {
+    for (const child of frame.children ?? []) {
       if (this.isKey(child)) {
         // `? key` and keys that are collections or aliases: the Document's business.
         if (this.explicit(child.open) || child.kind !== 'scalar') return { start, kind: 'unknown' };
-        last = { key: this.read(child) };
-        count++;
-        const name = String(child.result);
-        if (!pairs.has(name)) pairs.set(name, last);
+        last = { name: String(child.result), key: this.read(child) };
+        pairs.push(last);
       } else {
         if (!last || last.value) return { start, kind: 'unknown' };
         last.value = this.read(child);
@@ -151,7 +169,7 @@ class NodeReader {
     }
     // A pair that did not line up with what js-yaml stored (merge keys can add fields too: then too the Document answers).
     const fields = typeof frame.result === 'object' && frame.result !== null ? Object.keys(frame.result).length : -1;
-    if (fields !== count) return { start, kind: 'unknown' };
+    if (fields !== pairs.length) return { start, kind: 'unknown' };
     return { start, kind: 'mapping', pairs };
   }
 

@@ -145,7 +145,21 @@ function oneOf(values: readonly unknown[]): string {
   return shown.length === 1 ? shown[0]! : `one of ${shown.join(', ')}`;
 }
 
+/** Suggestions by field list and key: a file that misspells one field fifty thousand times is compared once. */
+const suggestions = new WeakMap<readonly string[], Map<string, string>>();
+
 function suggestion(key: string, known: readonly string[]): string {
+  let byKey = suggestions.get(known);
+  if (!byKey) suggestions.set(known, (byKey = new Map()));
+  let found = byKey.get(key);
+  if (found === undefined) {
+    found = suggestionFor(key, known);
+    byKey.set(key, found);
+  }
+  return found;
+}
+
+function suggestionFor(key: string, known: readonly string[]): string {
   if (known.length === 0) return '';
   // No field name is this long, and the edit distance of a megabyte key would take seconds.
   if (key.length > ECHO_LIMIT) return `; allowed here: ${known.join(', ')}`;
@@ -184,7 +198,7 @@ function defOf(schema: z.ZodType): Def {
 }
 
 /** The field names the schema allows for the mapping at `path` of `data` (for "did you mean"). */
-function knownKeys(schema: z.ZodType, data: unknown, path: readonly PathSegment[]): string[] {
+function knownKeys(schema: z.ZodType, data: unknown, path: readonly PathSegment[]): readonly string[] {
   let current: z.ZodType | undefined = schema;
   for (let depth = 0; current && depth <= path.length; depth++) {
     current = unwrap(current, valueAt(data, path.slice(0, depth)));
@@ -196,10 +210,17 @@ function knownKeys(schema: z.ZodType, data: unknown, path: readonly PathSegment[
     else if (def.type === 'record') current = def.valueType;
     else current = undefined;
   }
-  if (!current) return [];
+  if (!current) return NO_KEYS;
   const def = defOf(current);
-  return def.type === 'object' && def.shape ? Object.keys(def.shape) : [];
+  if (def.type !== 'object' || !def.shape) return NO_KEYS;
+  let keys = shapeKeys.get(def.shape);
+  if (!keys) shapeKeys.set(def.shape, (keys = Object.keys(def.shape)));
+  return keys;
 }
+
+const NO_KEYS: readonly string[] = [];
+/** One list per shape, so suggestions are remembered per shape. */
+const shapeKeys = new WeakMap<object, readonly string[]>();
 
 function unwrap(schema: z.ZodType, value: unknown): z.ZodType | undefined {
   let current: z.ZodType | undefined = schema;
