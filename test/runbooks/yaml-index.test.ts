@@ -38,6 +38,10 @@ const snippets: Record<string, string> = {
   tabs: 'a:\t1\nb: [1,\t2]\n',
   bom: '\ufeffa: 1\n',
   deepKeys: 'a:\n  b:\n    c:\n      d: [ {e: f} ]\n',
+  propertyKeys: 'first: 0\n&k anchored: 1\n!!str tagged: 2\nseq: !!seq [1, *k]\nflow: {&f x: 1, !!str y: [2]}\n',
+  taggedDocument: '--- !!map\na: !!seq\n- 1\n- &i 2\n- *i\n',
+  jsonLike: '{"a":1, "b": {"c":[1,2,{"d":null}]}, "e":"f"}\n',
+  trailing: 'a: b # note: c\nd: "e" # f: g\nh: {i: j}  # k\n',
 };
 
 /** Every path of the data, plus a missing key under each mapping and an index past each list's end. */
