@@ -19,15 +19,18 @@ export function asString(value: unknown): string | undefined {
   return typeof value === 'string' ? value : undefined;
 }
 
-/** The value at `path` inside `data`, or undefined. */
-export function valueAt(data: unknown, path: readonly PathSegment[]): unknown {
+/** The value at `path` (its first `length` segments) inside `data`, or undefined. */
+export function valueAt(data: unknown, path: readonly PathSegment[], length = path.length): unknown {
   let current = data;
-  for (const segment of path) {
-    if (Array.isArray(current) && typeof segment === 'number') current = current[segment];
-    else if (asRecord(current) && Object.hasOwn(current as object, String(segment))) current = (current as Record<string, unknown>)[String(segment)];
-    else return undefined;
-  }
+  for (let index = 0; index < length && current !== undefined; index++) current = childAt(current, path[index]!);
   return current;
+}
+
+/** The list item or mapping field `segment` of `value`, or undefined. */
+export function childAt(value: unknown, segment: PathSegment): unknown {
+  if (Array.isArray(value) && typeof segment === 'number') return value[segment];
+  if (asRecord(value) && Object.hasOwn(value as object, String(segment))) return (value as Record<string, unknown>)[String(segment)];
+  return undefined;
 }
 
 /** True when `path` names something (even null or false) inside `data`. */

@@ -5,7 +5,7 @@
 import { ECHO_LIMIT, quote, quoteList } from './echo.js';
 import type { z } from 'zod';
 import { formatPath, type PathSegment, type Position, type SourceMap } from './yaml-positions.js';
-import { valueAt } from './loose.js';
+import { childAt, valueAt } from './loose.js';
 
 /** A problem found in the runbooks file, before the file name is attached. */
 export interface FoundProblem {
@@ -34,16 +34,16 @@ export function issueProblems(
   // (one value can sit at two paths through a YAML alias), compared only when the value repeats.
   const missing = new Map<unknown, Array<{ readonly path: readonly PathSegment[]; readonly problem: { position: Position; path: string; message: string }; readonly names: string[] }>>();
   const missingField = (mapping: unknown, path: readonly PathSegment[]) => {
-    const parentPath = path.slice(0, -1);
     const field = String(path[path.length - 1]);
-    const known = missing.get(mapping)?.find((entry) => samePath(entry.path, parentPath));
+    const entries = missing.get(mapping);
+    const known = entries?.find((entry) => isParentOf(entry.path, path));
     if (known) {
       known.names.push(field);
       return;
     }
+    const parentPath = path.slice(0, -1);
     const problem = { position: source.parent(path), path: formatPath(parentPath), message: '' };
     const entry = { path: parentPath, problem, names: [field] };
-    const entries = missing.get(mapping);
     if (entries) entries.push(entry);
     else missing.set(mapping, [entry]);
     problems.push(problem);
@@ -54,8 +54,8 @@ export function issueProblems(
       ? issue.path.filter((segment): segment is PathSegment => typeof segment !== 'symbol')
       : (issue.path as PathSegment[]);
     const path = base.length === 0 ? local : [...base, ...local];
-    const holder = local.length > 0 ? valueAt(data, local.slice(0, -1)) : undefined;
-    const value = local.length > 0 ? valueAt(holder, local.slice(-1)) : data;
+    const holder = local.length > 0 ? valueAt(data, local, local.length - 1) : undefined;
+    const value = local.length > 0 ? childAt(holder, local[local.length - 1]!) : data;
 
     if (value === undefined && holder !== undefined && (issue.code === 'invalid_type' || issue.code === 'invalid_value' || issue.code === 'invalid_union')) {
       missingField(holder, path);
@@ -103,8 +103,11 @@ export function issueProblems(
   return problems;
 }
 
-function samePath(a: readonly PathSegment[], b: readonly PathSegment[]): boolean {
-  return a.length === b.length && a.every((segment, index) => segment === b[index]);
+/** Whether `path` is `parent` and one segment more. */
+function isParentOf(parent: readonly PathSegment[], path: readonly PathSegment[]): boolean {
+  if (parent.length !== path.length - 1) return false;
+  for (let index = 0; index < parent.length; index++) if (parent[index] !== path[index]) return false;
+  return true;
 }
 
 function expectedOf(issue: z.core.$ZodIssue): string {
