@@ -23,17 +23,15 @@ export interface Located {
 
 interface Pair {
   readonly name: string;
-  readonly key: IndexedNode;
-  value?: IndexedNode;
+  readonly key: Frame;
+  value?: Frame;
 }
 
 interface IndexedNode {
   readonly start: number;
   /** `unknown`: a node the index cannot look into or place, e.g. a value with only a tag. */
   readonly kind: 'mapping' | 'sequence' | 'scalar' | 'alias' | 'empty' | 'unknown';
-  /** In document order; the first of a name is the one a path means. */
-  readonly pairs?: readonly Pair[];
-  readonly items?: readonly IndexedNode[];
+  readonly frame: Frame;
 }
 
 /** One js-yaml `composeNode` call: where it began and ended, what it read, and the calls inside it. */
@@ -44,13 +42,20 @@ interface Frame {
   close: number;
   kind: string | null;
   result: unknown;
+  /** The node, once a path passed through it. */
+  node?: IndexedNode;
+  /** A mapping's pairs or a list's items, once a path looked inside; null when they do not line up with what js-yaml stored. */
+  contents?: readonly Pair[] | readonly Frame[] | null;
 }
 
 export class YamlIndex {
   /** Pairs of large mappings by name, so a path lookup never scans a mapping of 50,000 keys. */
-  private readonly pairsByName = new WeakMap<IndexedNode, Map<string, Pair>>();
+  private readonly pairsByName = new WeakMap<readonly Pair[], Map<string, Pair>>();
 
-  private constructor(private readonly root: IndexedNode) {}
+  private constructor(
+    private readonly document: Frame,
+    private readonly reader: NodeReader,
+  ) {}
 
   /** The index of `text`, or undefined when js-yaml refuses it or it starts with a BOM (js-yaml drops it, shifting offsets). */
   static of(text: string): YamlIndex | undefined {
@@ -76,7 +81,8 @@ export class YamlIndex {
       return undefined;
     }
     const document = top.children?.[0];
-    return document ? new YamlIndex(new NodeReader(text).read(document)) : undefined;
+    // Nodes are read only where a path passes: lint asks about a few paths of a large file.
+    return document ? new YamlIndex(document, new NodeReader(text)) : undefined;
   }
 
   /**
@@ -84,20 +90,24 @@ export class YamlIndex {
    * say for certain.
    */
   locate(path: readonly PathSegment[]): Located | undefined {
-    let current = this.root;
+    let current = this.reader.node(this.document);
     if (current.kind === 'unknown' || current.kind === 'empty') return undefined;
     let key: number | undefined;
     for (const segment of path) {
       key = undefined;
-      let next: IndexedNode | undefined;
+      let next: Frame | undefined;
       if (current.kind === 'mapping') {
-        const pair = this.pair(current, String(segment));
+        const pairs = this.reader.pairs(current.frame);
+        if (!pairs) return undefined;
+        const pair = this.pair(pairs, String(segment));
         if (!pair) return { nearest: current.start };
-        key = pair.key.start;
+        key = this.reader.node(pair.key).start;
         if (!pair.value) return { key, nearest: key };
         next = pair.value;
       } else if (current.kind === 'sequence' && typeof segment === 'number') {
-        next = current.items![segment];
+        const items = this.reader.items(current.frame);
+        if (!items) return undefined;
+        next = items[segment];
         if (!next) return { nearest: current.start };
       } else if (current.kind === 'unknown' || current.kind === 'empty') {
         // The Document places these nodes where this index cannot tell.
@@ -105,21 +115,20 @@ export class YamlIndex {
       } else {
         return { nearest: current.start };
       }
-      current = next;
+      current = this.reader.node(next);
     }
     if (current.kind === 'unknown') return undefined;
     if (current.kind === 'empty') return key === undefined ? undefined : { node: key, empty: true, key, nearest: key };
     return { node: current.start, ...(key === undefined ? {} : { key }), nearest: current.start };
   }
 
-  private pair(mapping: IndexedNode, name: string): Pair | undefined {
-    const pairs = mapping.pairs!;
+  private pair(pairs: readonly Pair[], name: string): Pair | undefined {
     if (pairs.length < 32) return pairs.find((pair) => pair.name === name);
-    let byName = this.pairsByName.get(mapping);
+    let byName = this.pairsByName.get(pairs);
     if (!byName) {
       byName = new Map();
       for (const pair of pairs) if (!byName.has(pair.name)) byName.set(pair.name, pair);
-      this.pairsByName.set(mapping, byName);
+      this.pairsByName.set(pairs, byName);
     }
     return byName.get(name);
   }
@@ -129,48 +138,59 @@ export class YamlIndex {
 class NodeReader {
   constructor(private readonly text: string) {}
 
-  read(frame: Frame): IndexedNode {
+  node(frame: Frame): IndexedNode {
+    frame.node ??= this.read(frame);
+    return frame.node;
+  }
+
+  private read(frame: Frame): IndexedNode {
     // A block mapping's first key is read before js-yaml knows it is a key; when it was not,
     // that inner call read the value itself, with the same result.
     while (frame.children?.length === 1 && Object.is(frame.children[0]!.result, frame.result) && frame.children[0]!.kind === frame.kind) {
       frame = frame.children[0]!;
     }
     const { start, properties } = this.contentStart(frame.open, frame.close);
-    if (start === undefined) return { start: frame.open, kind: frame.kind === null && !properties ? 'empty' : 'unknown' };
-    if (frame.kind === null) return { start, kind: this.text.charCodeAt(start) === ALIAS && !properties ? 'alias' : 'unknown' };
-    if (frame.kind === 'scalar') return { start, kind: 'scalar' };
-    if (frame.kind === 'sequence') return this.sequence(frame, start);
-    if (frame.kind === 'mapping') return this.mapping(frame, start);
-    return { start, kind: 'unknown' };
+    if (start === undefined) return { start: frame.open, kind: frame.kind === null && !properties ? 'empty' : 'unknown', frame };
+    if (frame.kind === null) return { start, kind: this.text.charCodeAt(start) === ALIAS && !properties ? 'alias' : 'unknown', frame };
+    if (frame.kind === 'scalar' || frame.kind === 'sequence' || frame.kind === 'mapping') return { start, kind: frame.kind, frame };
+    return { start, kind: 'unknown', frame };
   }
 
-  private sequence(frame: Frame, start: number): IndexedNode {
-    // An empty block item (`-` and nothing) is added without a call, and a flow pair (`[a: b]`)
-    // takes two: then the calls no longer line up with the items.
-    const children = frame.children ?? [];
-    if (!Array.isArray(frame.result) || children.length !== frame.result.length) return { start, kind: 'unknown' };
-    if (children.some((child) => this.isKey(child))) return { start, kind: 'unknown' };
-    return { start, kind: 'sequence', items: children.map((child) => this.read(child)) };
+  /** A list's items; undefined when they cannot be told apart. */
+  items(frame: Frame): readonly Frame[] | undefined {
+    if (frame.contents === undefined) {
+      // An empty block item (`-` and nothing) is added without a call, and a flow pair (`[a: b]`)
+      // takes two: then the calls no longer line up with the items.
+      const children = frame.children ?? [];
+      const lined = Array.isArray(frame.result) && children.length === frame.result.length && !children.some((child) => this.isKey(child));
+      frame.contents = lined ? children : null;
+    }
+    return (frame.contents as readonly Frame[] | null) ?? undefined;
   }
 
-  private mapping(frame: Frame, start: number): IndexedNode {
+  /** A mapping's pairs in document order (the first of a name is the one a path means); undefined when they cannot be told apart. */
+  pairs(frame: Frame): readonly Pair[] | undefined {
+    if (frame.contents === undefined) frame.contents = this.readPairs(frame);
+    return (frame.contents as readonly Pair[] | null) ?? undefined;
+  }
+
+  private readPairs(frame: Frame): readonly Pair[] | null {
     const pairs: Pair[] = [];
     let last: Pair | undefined;
     for (const child of frame.children ?? []) {
       if (this.isKey(child)) {
         // `? key` and keys that are collections or aliases: the Document's business.
-        if (this.explicit(child.open) || child.kind !== 'scalar') return { start, kind: 'unknown' };
-        last = { name: String(child.result), key: this.read(child) };
+        if (this.explicit(child.open) || child.kind !== 'scalar') return null;
+        last = { name: String(child.result), key: child };
         pairs.push(last);
       } else {
-        if (!last || last.value) return { start, kind: 'unknown' };
-        last.value = this.read(child);
+        if (!last || last.value) return null;
+        last.value = child;
       }
     }
     // A pair that did not line up with what js-yaml stored (merge keys can add fields too: then too the Document answers).
     const fields = typeof frame.result === 'object' && frame.result !== null ? Object.keys(frame.result).length : -1;
-    if (fields !== pairs.length) return { start, kind: 'unknown' };
-    return { start, kind: 'mapping', pairs };
+    return fields === pairs.length ? pairs : null;
   }
 
   /** A mapping key is followed by `:` on its own line; a value never is. */
