@@ -4,10 +4,11 @@
  */
 import { readFileSync } from 'node:fs';
 import jsYaml from 'js-yaml';
-import { LineCounter, parseDocument } from 'yaml';
+import { LineCounter, parseDocument, stringify } from 'yaml';
 import { describe, expect, test } from 'vitest';
 import { YamlIndex } from '../../src/runbooks/yaml-index.js';
 import { SourceMap, type PathSegment } from '../../src/runbooks/yaml-positions.js';
+import { corpus } from './lint-corpus.cases.js';
 
 const files = ['../../runbooks.yaml', '../cli/fixtures/manual.yaml', '../e2e/fixtures/runbooks.yaml', './fixtures/base.yaml'].map((name) => ({
   name,
@@ -85,6 +86,49 @@ describe('YamlIndex', () => {
 
   test.each(Object.entries(snippets))('places every path of %s where the yaml Document does', (_name, text) => {
     compare(text);
+  });
+
+  test('places every path of every lint-corpus mistake js-yaml can read where the yaml Document does', () => {
+    const base = files.find((file) => file.name === './fixtures/base.yaml')!.text;
+    let compared = 0;
+    for (const entry of corpus) {
+      const text = base.replace(entry.from, entry.to);
+      if (!YamlIndex.of(text)) continue;
+      compare(text);
+      compared++;
+    }
+    expect(compared).toBeGreaterThan(30);
+  });
+
+  test('places every path of 300 generated documents, in every style both libraries write, where the yaml Document does', () => {
+    // A fixed seed: the same documents on every run.
+    let seed = 20261201;
+    const random = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+    const pick = <T,>(values: readonly T[]): T => values[Math.floor(random() * values.length)]!;
+    const scalar = () => pick<unknown>(['plain', 'two words', 'has: colon', '# not a comment', 42, 1.5, true, null, '', 'multi\nline\ntext', '${{ inputs.x }}', "it's"]);
+    const value = (depth: number): unknown => {
+      if (depth > 3 || random() < 0.3) return scalar();
+      const size = Math.floor(random() * 4);
+      if (random() < 0.5) return Array.from({ length: size }, () => value(depth + 1));
+      return Object.fromEntries(Array.from({ length: size }, (_, index) => [pick(['id', 'kind', 'with', 'a b', '1', 'k']) + index, value(depth + 1)]));
+    };
+    let compared = 0;
+    for (let round = 0; round < 300; round++) {
+      const data = { runbooks: [value(0), value(0)], extra: value(1) };
+      const text =
+        round % 2 === 0
+          ? stringify(data, {
+              collectionStyle: pick(['any', 'block', 'flow'] as const),
+              defaultStringType: pick(['PLAIN', 'QUOTE_DOUBLE', 'QUOTE_SINGLE', 'BLOCK_LITERAL', 'BLOCK_FOLDED'] as const),
+              indent: pick([2, 4]),
+              indentSeq: pick([true, false]),
+            })
+          : jsYaml.dump(data, { flowLevel: pick([-1, 1, 2, 3]), indent: pick([2, 3]), noArrayIndent: pick([true, false]), quotingType: pick(['"', "'"] as const) });
+      if (!YamlIndex.of(text)) continue;
+      compare(text);
+      compared++;
+    }
+    expect(compared).toBeGreaterThan(250);
   });
 
   test('answers for flow and block collections, and leaves what it cannot read to the Document', () => {
