@@ -19,6 +19,8 @@ interface Def {
   readonly shape?: Record<string, z.ZodType>;
   readonly innerType?: z.ZodType;
   readonly element?: z.ZodType;
+  readonly keyType?: z.ZodType;
+  readonly valueType?: z.ZodType;
   readonly options?: readonly z.ZodType[];
   readonly discriminator?: string;
 }
@@ -53,7 +55,12 @@ export function validate<T extends z.ZodType>(schema: T, data: unknown, found: I
 }
 
 function issuesAt(schema: z.ZodType, data: unknown, base: readonly PathSegment[], found: IssueSink): void {
-  if (isLarge(data)) return inPieces(schema, data, base, found);
+  if (isLarge(data)) inPieces(schema, data, base, found);
+  else whole(schema, data, base, found, () => inPieces(schema, data, base, found));
+}
+
+/** zod on the whole value; `overflowed` when that ran out of stack. */
+function whole(schema: z.ZodType, data: unknown, base: readonly PathSegment[], found: IssueSink, overflowed: () => void): void {
   try {
     const parsed = schema.safeParse(data, PARSE_OPTIONS);
     if (parsed.success) return;
@@ -62,7 +69,7 @@ function issuesAt(schema: z.ZodType, data: unknown, base: readonly PathSegment[]
     found(issues);
   } catch (error) {
     if (!(error instanceof RangeError)) throw error;
-    inPieces(schema, data, base, found);
+    overflowed();
   }
 }
 
@@ -79,7 +86,8 @@ function inPieces(schema: z.ZodType, data: unknown, base: readonly PathSegment[]
     try {
       without = (schema as unknown as z.ZodObject).omit(Object.fromEntries(apart.map((key) => [key, true])) as never);
     } catch {
-      return found([tooMany(base)]);
+      // An object with checks of its own cannot be taken apart.
+      return whole(schema, data, base, found, () => found([tooMany(base)]));
     }
     issuesAt(without, rest, base, found);
     for (const key of apart) issuesAt(def.shape[key]!, data[key], [...base, key], found);
@@ -87,29 +95,52 @@ function inPieces(schema: z.ZodType, data: unknown, base: readonly PathSegment[]
   }
   // A list or record long enough to overflow passes its own length checks; its items are what fail.
   if (def.type === 'array' && def.element && Array.isArray(data)) {
-    // A thousand items at a time (few calls, few enough issues per call), or one at a time
-    // when a thousand already overflowed.
+    // Runs of items that weigh little enough together to be validated whole (few calls), an item
+    // on its own when it weighs more, or when a run overflowed all the same.
     const list = listOf(def.element);
-    const size = data.length > CHUNK ? CHUNK : 1;
-    for (let start = 0; start < data.length; start += size) {
-      const renumbered: IssueSink = (issues) => {
-        for (const issue of issues) (issue.path as PathSegment[])[base.length] = ((issue.path as PathSegment[])[base.length] as number) + start;
-        found(issues);
-      };
-      if (size === 1) issuesAt(def.element, data[start], [...base, 0], renumbered);
-      else issuesAt(list, data.slice(start, start + size), base, renumbered);
+    const element = def.element;
+    const item = (index: number) => issuesAt(element, data[index], [...base, 0], renumbered(base, index, found));
+    for (let start = 0; start < data.length; ) {
+      let end = start + 1;
+      let weight = weightOf(data[start]);
+      while (end < data.length) {
+        weight += weightOf(data[end]);
+        if (weight > WHOLE_WEIGHT) break;
+        end++;
+      }
+      if (end - start === 1) item(start);
+      else {
+        const first = start;
+        const last = end;
+        whole(list, data.slice(first, last), base, renumbered(base, first, found), () => {
+          for (let index = first; index < last; index++) item(index);
+        });
+      }
+      start = end;
     }
     return;
   }
   if (def.type === 'record' && isRecord(data)) {
-    for (const [key, value] of Object.entries(data)) issuesAt(schema, { [key]: value }, base, found);
+    for (const [key, value] of Object.entries(data)) {
+      const entry = { [key]: value };
+      // An entry too large for zod whole: its name checked apart and, as zod does, its value
+      // (in pieces) only under a valid name.
+      const apart = () => {
+        const name = def.keyType?.safeParse(key, PARSE_OPTIONS);
+        if (name && !name.success) found([{ code: 'invalid_key', origin: 'record', issues: name.error.issues, input: key, path: [...base, key], message: 'Invalid key in record' } as unknown as Issue]);
+        else if (def.valueType) issuesAt(def.valueType, value, [...base, key], found);
+      };
+      if (isLarge(entry)) apart();
+      else whole(schema, entry, base, found, apart);
+    }
     return;
   }
   if (def.type === 'union' && def.discriminator && isRecord(data)) {
     const chosen = def.options?.find((option) => defOf(option).shape?.[def.discriminator!]?.safeParse(data[def.discriminator!]).success);
     if (chosen) return inPieces(chosen, data, base, found);
   }
-  found([tooMany(base)]);
+  // Nothing to take apart: zod whole after all, which may well manage.
+  whole(schema, data, base, found, () => found([tooMany(base)]));
 }
 
 /**
@@ -121,8 +152,6 @@ const PARSE_OPTIONS = {
   error: (issue: { readonly code?: string }) => (issue.code === 'invalid_type' || issue.code === 'invalid_value' || issue.code === 'unrecognized_keys' ? '' : undefined),
 };
 
-const CHUNK = 1000;
-
 /**
  * Values (a mapping counted as the fields its schema may find missing) up to which zod sees a
  * value whole. zod's `push(...issues)` overflows somewhere past 100,000 issues; this stays far below.
@@ -130,12 +159,16 @@ const CHUNK = 1000;
 const WHOLE_WEIGHT = 20_000;
 const MAPPING_WEIGHT = 16;
 
-/** Whether `data` weighs more than WHOLE_WEIGHT; counts only as far as it needs to. */
+/** Whether `data` weighs more than WHOLE_WEIGHT. */
 function isLarge(data: unknown): boolean {
-  if (typeof data !== 'object' || data === null) return false;
+  return weightOf(data) > WHOLE_WEIGHT;
+}
+
+/** What `data` weighs, counted only until it passes WHOLE_WEIGHT. */
+function weightOf(data: unknown): number {
   let weight = 0;
   const pending: unknown[] = [data];
-  while (pending.length > 0) {
+  while (pending.length > 0 && weight <= WHOLE_WEIGHT) {
     const value = pending.pop();
     if (typeof value !== 'object' || value === null) {
       weight += 1;
@@ -143,11 +176,20 @@ function isLarge(data: unknown): boolean {
     }
     const children = Array.isArray(value) ? value : Object.values(value);
     weight += Array.isArray(value) ? 1 : MAPPING_WEIGHT;
-    if (weight + children.length > WHOLE_WEIGHT) return true;
+    if (weight + children.length > WHOLE_WEIGHT) return weight + children.length;
     for (const child of children) pending.push(child);
   }
-  return false;
+  return weight;
 }
+
+/** Issues of a run of list items that starts at `start`, numbered as items of the whole list. */
+function renumbered(base: readonly PathSegment[], start: number, found: IssueSink): IssueSink {
+  return (issues) => {
+    for (const issue of issues) (issue.path as PathSegment[])[base.length] = ((issue.path as PathSegment[])[base.length] as number) + start;
+    found(issues);
+  };
+}
+
 const lists = new WeakMap<z.ZodType, z.ZodType>();
 
 /** A plain list of `element` (no length checks), made once per element schema. */

@@ -3,7 +3,7 @@
  * to be split, but small enough for zod to take whole, is checked both ways.
  */
 import { describe, expect, test } from 'vitest';
-import type { z } from 'zod';
+import { z } from 'zod';
 import { RunbooksFile } from '../../src/runbooks/schema.js';
 import { validate } from '../../src/runbooks/zod-pieces.js';
 
@@ -61,6 +61,40 @@ describe('validate', () => {
     expect(count).toBe(expected);
     expect(count).toBeGreaterThan(70_000);
     expect(largest).toBeLessThan(20_000);
+  });
+
+  test('a record entry too large for zod whole: its name checked apart, its value in pieces', () => {
+    const vars = Object.fromEntries(Array.from({ length: 25_000 }, (_, index) => [`v${index}`, index % 5_000 === 0 ? ['not', 'scalar'] : `value ${index}`]));
+    const data = { version: 1, environments: { 'Bad Name': { vars }, staging: { vars } }, runbooks: [] };
+    const whole = RunbooksFile.safeParse(data);
+    const pieces: z.core.$ZodIssue[] = [];
+    expect(validate(RunbooksFile, data, (issues) => pieces.push(...issues)).valid).toBe(false);
+    expect(pieces.map(key).sort()).toEqual(whole.error!.issues.map(key).sort());
+    expect(pieces.map(key)).toContain('environments.Bad Name invalid_key');
+    expect(pieces.map(key)).toContain('environments.staging.vars.v5000 invalid_union');
+  });
+
+  test('what cannot be taken apart (a plain union) is given to zod whole, as before', () => {
+    const schema = z.object({ list: z.union([z.string(), z.array(z.object({ a: z.string() }))]) });
+    const data = { list: Array.from({ length: 3_000 }, (_, index) => ({ a: index === 7 ? 7 : 'x' })) };
+    const pieces: z.core.$ZodIssue[] = [];
+    expect(validate(schema, data, (issues) => pieces.push(...issues)).valid).toBe(false);
+    expect(pieces.map(key)).toEqual(schema.safeParse(data).error!.issues.map(key));
+    expect(pieces.map(key)).not.toContain('list custom');
+  });
+
+  test('a run of items whose issues overflow zod all the same is validated an item at a time', () => {
+    const fields = Object.fromEntries(Array.from({ length: 200 }, (_, index) => [`f${index}`, z.string()]));
+    const schema = z.object({ items: z.array(z.object(fields)) });
+    let count = 0;
+    const custom: string[] = [];
+    const result = validate(schema, { items: Array.from({ length: 1_000 }, () => ({})) }, (issues) => {
+      count += issues.length;
+      custom.push(...issues.filter((issue) => issue.code === 'custom').map((issue) => issue.message));
+    });
+    expect(result.valid).toBe(false);
+    expect(custom).toEqual([]);
+    expect(count).toBe(200_000);
   });
 
   test('a valid value comes back parsed, with the schema defaults', () => {
