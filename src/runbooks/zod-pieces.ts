@@ -1,13 +1,15 @@
 /**
  * Validation that survives files with a hundred thousand mistakes. zod gathers a child's issues
  * into its parent with `push(...issues)`, and an argument list that long overflows the call
- * stack ("Maximum call stack size exceeded"). When that happens, the value is validated again
- * in pieces: each list item, record entry and nested mapping on its own, the mapping itself
- * without them. The issues are the same ones zod would have reported, paths included.
+ * stack ("Maximum call stack size exceeded"). So a value that weighs too much is validated in
+ * pieces: list items in runs light enough for zod, each record entry and nested mapping on its
+ * own, the mapping itself without them. The issues are the same ones zod reports for the whole,
+ * paths included, and they are handed on a piece at a time.
  *
- * A value large enough to overflow is split before zod sees it whole: an overflow is found only
- * after all the work below it is done, and finding it again at every level of a runbook's
- * nesting validated fifty thousand steps six times over.
+ * The split happens before zod sees the value whole, not after it overflowed: an overflow is
+ * found only once all the work below it is done, and finding it again at every level of a
+ * runbook's nesting validated fifty thousand steps six times over. An overflow that happens all
+ * the same (a schema finding more missing fields than the weight allows for) splits further.
  */
 import type { z } from 'zod';
 import type { PathSegment } from './yaml-positions.js';
