@@ -28,7 +28,7 @@ interface Def {
 }
 
 /** Receives issues as they are found, a piece of the value at a time, paths from the value's root. */
-export type IssueSink = (issues: readonly Issue[]) => void;
+type IssueSink = (issues: readonly Issue[]) => void;
 
 /**
  * `schema.safeParse(data)`, its issues (however many) handed to `found` a piece at a time, so a
