@@ -4,6 +4,7 @@
  */
 import { ECHO_LIMIT, quote, quoteList } from './echo.js';
 import type { z } from 'zod';
+import { defOf } from './zod-def.js';
 import { formatPath, type PathSegment, type Position, type SourceMap } from './yaml-positions.js';
 import { childAt, valueAt } from './loose.js';
 
@@ -185,20 +186,6 @@ function editDistance(a: string, b: string): number {
   return previous[b.length]!;
 }
 
-interface Def {
-  readonly type: string;
-  readonly shape?: Record<string, z.ZodType>;
-  readonly innerType?: z.ZodType;
-  readonly in?: z.ZodType;
-  readonly element?: z.ZodType;
-  readonly valueType?: z.ZodType;
-  readonly options?: readonly z.ZodType[];
-  readonly discriminator?: string;
-}
-
-function defOf(schema: z.ZodType): Def {
-  return (schema as unknown as { _zod: { def: Def } })._zod.def;
-}
 
 /** The field names the schema allows for the mapping at `path` of `data` (for "did you mean"). */
 function knownKeys(schema: z.ZodType, data: unknown, path: readonly PathSegment[]): readonly string[] {

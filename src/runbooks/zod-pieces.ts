@@ -12,20 +12,11 @@
  * the same (a schema finding more missing fields than the weight allows for) splits further.
  */
 import type { z } from 'zod';
+import { defOf } from './zod-def.js';
 import type { PathSegment } from './yaml-positions.js';
 
 type Issue = z.core.$ZodIssue;
 
-interface Def {
-  readonly type: string;
-  readonly shape?: Record<string, z.ZodType>;
-  readonly innerType?: z.ZodType;
-  readonly element?: z.ZodType;
-  readonly keyType?: z.ZodType;
-  readonly valueType?: z.ZodType;
-  readonly options?: readonly z.ZodType[];
-  readonly discriminator?: string;
-}
 
 /** Receives issues as they are found, a piece of the value at a time, paths from the value's root. */
 type IssueSink = (issues: readonly Issue[]) => void;
@@ -207,10 +198,6 @@ function listOf(element: z.ZodType): z.ZodType {
 
 function tooMany(path: readonly PathSegment[]): Issue {
   return { code: 'custom', path: [...path], message: 'too many problems in this value to check it; fix the first ones and lint again', input: undefined } as Issue;
-}
-
-function defOf(schema: z.ZodType): Def {
-  return (schema as unknown as { _zod: { def: Def } })._zod.def;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
