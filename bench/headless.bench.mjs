@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { importSource, root } from './support/import-source.mjs';
+import { median } from './support/median.mjs';
 
 const ROUNDS = 3;
 const BUDGET = 1.15;
@@ -154,7 +155,6 @@ try {
     const order = index % 2 === 0 ? ['process', 'in-process'] : ['in-process', 'process'];
     for (const variant of order) (variant === 'process' ? process_ : local).push(await round(variant));
   }
-  const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
   const seconds = (ms) => `${(ms / 1000).toFixed(2)} s`;
   const ratio = median(process_) / median(local);
   console.log(`sandbox with ${tool}; ${deleted} rows deleted and re-applied each round; rounds ${ROUNDS} (medians)`);

@@ -10,13 +10,13 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { importSource, root } from './support/import-source.mjs';
+import { median } from './support/median.mjs';
 
 const RUNS = 5;
 const BUDGET_MS = 1000;
 const binary = join(root, 'dist', 'runbook.js');
 const fixture = join(root, 'test', 'runbooks', 'fixtures', 'hostile.ts');
 
-const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 /** Median wall time of `runbook ...args`; the exit code of the last run. */
 function measure(args, cwd) {

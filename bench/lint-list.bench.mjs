@@ -12,6 +12,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { median } from './support/median.mjs';
 
 const RUNBOOKS = 200;
 const STEPS = 50;
@@ -124,7 +125,6 @@ function failed(label, result) {
   return true;
 }
 
-const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 function measure(label, args, cwd) {
   const times = [];

@@ -19,6 +19,7 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { parseDocument } from 'yaml';
 import { importSource, root } from './support/import-source.mjs';
+import { median } from './support/median.mjs';
 
 const ROUNDS = 3;
 const BUDGET_RATIO = 1.3;
@@ -207,7 +208,6 @@ try {
   const exits = [];
   for (let round = 0; round < ROUNDS; round++) exits.push(await exitToFailure());
 
-  const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
   const seconds = (ms) => `${(ms / 1000).toFixed(2)} s`;
   const handMs = median(hand);
   const prodMs = median(prod);

@@ -14,6 +14,7 @@
 import { appendFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { importSource, root } from './support/import-source.mjs';
+import { median } from './support/median.mjs';
 
 const ROUNDS = 3;
 const BUDGET_PERCENT = 30;
@@ -183,7 +184,6 @@ try {
     stepCount = result.steps;
   }
 
-  const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
   const seconds = (ms) => `${(ms / 1000).toFixed(2)} s`;
   const plainMs = median(plain);
   const productMs = median(product);

@@ -3,6 +3,7 @@
 // The provider and emulator are TypeScript: esbuild bundles them into a temp module first.
 import { tmpdir } from 'node:os';
 import { importSource } from './support/import-source.mjs';
+import { median } from './support/median.mjs';
 
 const VOLUMES = 10_000;
 const SNAPSHOTS_PER_VOLUME = 3;
@@ -56,7 +57,6 @@ async function providerRun() {
   return result;
 }
 
-const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 const time = async (work) => {
   const started = performance.now();
   const value = await work();
