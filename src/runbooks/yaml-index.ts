@@ -7,6 +7,7 @@
  * leaves unanswered, and SourceMap asks the Document instead.
  */
 import jsYaml from 'js-yaml';
+import { FirstByName } from './first-by-name.js';
 import type { PathSegment } from './yaml-positions.js';
 
 /** Offsets into the text, as the `yaml` package's node ranges start. */
@@ -49,8 +50,8 @@ interface Frame {
 }
 
 export class YamlIndex {
-  /** Pairs of large mappings by name, so a path lookup never scans a mapping of 50,000 keys. */
-  private readonly pairsByName = new WeakMap<readonly Pair[], Map<string, Pair>>();
+  /** A mapping's pair by name. */
+  private readonly pairs = new FirstByName<Pair>((pair) => pair.name);
 
   private constructor(
     private readonly document: Frame,
@@ -99,7 +100,7 @@ export class YamlIndex {
       if (current.kind === 'mapping') {
         const pairs = this.reader.pairs(current.frame);
         if (!pairs) return undefined;
-        const pair = this.pair(pairs, String(segment));
+        const pair = this.pairs.find(pairs, String(segment));
         if (!pair) return { nearest: current.start };
         key = this.reader.node(pair.key).start;
         if (!pair.value) return { key, nearest: key };
@@ -120,17 +121,6 @@ export class YamlIndex {
     if (current.kind === 'unknown') return undefined;
     if (current.kind === 'empty') return key === undefined ? undefined : { node: key, empty: true, key, nearest: key };
     return { node: current.start, ...(key === undefined ? {} : { key }), nearest: current.start };
-  }
-
-  private pair(pairs: readonly Pair[], name: string): Pair | undefined {
-    if (pairs.length < 32) return pairs.find((pair) => pair.name === name);
-    let byName = this.pairsByName.get(pairs);
-    if (!byName) {
-      byName = new Map();
-      for (const pair of pairs) if (!byName.has(pair.name)) byName.set(pair.name, pair);
-      this.pairsByName.set(pairs, byName);
-    }
-    return byName.get(name);
   }
 }
 

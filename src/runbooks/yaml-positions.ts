@@ -3,7 +3,8 @@
  * line and column of the YAML source, so every lint problem points at the offending text.
  */
 import { cutShort } from './echo.js';
-import { isMap, isScalar, isSeq, parseDocument, visit, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
+import { isMap, isScalar, isSeq, parseDocument, visit, type Document, type Node, type Pair } from 'yaml';
+import { FirstByName } from './first-by-name.js';
 import { YamlIndex, type Located } from './yaml-index.js';
 
 export type PathSegment = string | number;
@@ -51,8 +52,8 @@ export class SourceMap {
   private parsed: Document.Parsed | undefined;
   /** The text with every line break as the `yaml` package counts lines (it counts only `\n`). */
   private readonly lines: string;
-  /** Pairs of large mappings by key, so a path lookup never scans a mapping of 50,000 keys. */
-  private readonly pairsByKey = new WeakMap<YAMLMap, Map<string, Pair>>();
+  /** A mapping's pair by its key's text. */
+  private readonly pairs = new FirstByName<Pair>((pair) => (isScalar(pair.key) ? String(pair.key.value) : undefined));
   /** Where each needle occurs inside a scalar's source, so the n-th template costs no rescan. */
   private readonly needles = new WeakMap<Node, Map<string, number[]>>();
   /** Offsets where each line of `lines` starts. */
@@ -179,7 +180,7 @@ export class SourceMap {
       key = undefined;
       let next: unknown;
       if (isMap(current)) {
-        const pair = this.pair(current, String(segment));
+        const pair = this.pairs.find(current.items, String(segment));
         if (!pair) return { nearest };
         key = isNode(pair.key) ? pair.key : undefined;
         next = pair.value;
@@ -194,23 +195,6 @@ export class SourceMap {
       nearest = next as Node;
     }
     return { node: isNode(current) ? current : undefined, key, nearest };
-  }
-
-  /** The first pair whose key is `key`, as a YAML outline shows it. */
-  private pair(map: YAMLMap, key: string): Pair | undefined {
-    const sameKey = (item: Pair) => isScalar(item.key) && String(item.key.value) === key;
-    if (map.items.length < 32) return map.items.find(sameKey);
-    let index = this.pairsByKey.get(map);
-    if (!index) {
-      index = new Map();
-      for (const item of map.items) {
-        if (!isScalar(item.key)) continue;
-        const name = String(item.key.value);
-        if (!index.has(name)) index.set(name, item);
-      }
-      this.pairsByKey.set(map, index);
-    }
-    return index.get(key);
   }
 }
 

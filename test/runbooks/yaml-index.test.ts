@@ -43,6 +43,8 @@ const snippets: Record<string, string> = {
   taggedDocument: '--- !!map\na: !!seq\n- 1\n- &i 2\n- *i\n',
   jsonLike: '{"a":1, "b": {"c":[1,2,{"d":null}]}, "e":"f"}\n',
   trailing: 'a: b # note: c\nd: "e" # f: g\nh: {i: j}  # k\n',
+  // Long enough that both look a key up through an index rather than a scan.
+  manyKeys: `m:\n${Array.from({ length: 40 }, (_, index) => `  k${index}: {v: ${index}}\n`).join('')}flow: {${Array.from({ length: 40 }, (_, index) => `f${index}: ${index}`).join(', ')}}\n`,
 };
 
 /** Every path of the data, plus a missing key under each mapping and an index past each list's end. */
